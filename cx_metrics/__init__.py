@@ -1,0 +1,1 @@
+"""cx_metrics: contact-center metric marts built with dbt."""

@@ -1,0 +1,159 @@
+"""The `cx-metrics` command: thin argument parsing over the library modules."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from cx_metrics import load as load_mod
+from cx_metrics.dbt import DbtError, run_dbt
+
+DEMO_DATA = Path("data/sample")
+
+
+def _say(message: str) -> None:
+    print(f"[cx-metrics] {message}", flush=True)
+
+
+def _step(title: str):
+    """Context manager printing a step and its elapsed time."""
+
+    class _Step:
+        def __enter__(self):
+            self.start = time.perf_counter()
+            _say(f"{title} ...")
+
+        def __exit__(self, exc_type, exc, tb):
+            state = "done" if exc_type is None else "FAILED"
+            _say(f"{title}: {state} in {time.perf_counter() - self.start:.1f}s")
+            return False
+
+    return _Step()
+
+
+def cmd_generate(args: argparse.Namespace) -> None:
+    from cx_metrics.generate import generate
+
+    with _step(f"generate sample data into {args.out}"):
+        generate(
+            args.out,
+            customers=args.customers,
+            days=args.days,
+            start=args.start,
+            seed=args.seed,
+            dirty_rate=args.dirty_rate,
+            progress=_say,
+        )
+
+
+def cmd_load(args: argparse.Namespace) -> None:
+    with _step(f"load {args.folder} into {args.target}"):
+        load_mod.load(args.folder, target=args.target, progress=_say)
+
+
+def _dbt_vars(args: argparse.Namespace) -> list[str]:
+    return ["--vars", args.vars] if args.vars else []
+
+
+def cmd_build(args: argparse.Namespace) -> None:
+    with _step("dbt build (seeds, staging, quarantine, audits, marts, tests)"):
+        run_dbt(["build", *_dbt_vars(args)], target=args.target)
+
+
+def _summary() -> None:
+    """Print where the warehouse is and a few row counts, read-only."""
+    import duckdb
+
+    path = load_mod.duckdb_path()
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        rows = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema in ('raw', 'staging', 'quarantine', 'audit', 'marts') "
+            "order by 1, 2"
+        ).fetchall()
+        _say(f"warehouse: {path}")
+        for schema in ("raw", "staging", "quarantine", "audit", "marts"):
+            names = [t for s, t in rows if s == schema]
+            if names:
+                _say(f"  {schema}: {len(names)} relations")
+        for relation in ("staging.stg_telephony__calls", "staging.stg_helpdesk__tickets",
+                         "audit.audit__row_reconciliation"):
+            try:
+                n = con.execute(f"select count(*) from {relation}").fetchone()[0]
+                _say(f"  {relation}: {n:,} rows")
+            except duckdb.Error:
+                pass
+        quarantined = con.execute(
+            "select coalesce(sum(quarantined_rows), 0) from audit.audit__row_reconciliation"
+        ).fetchone()[0]
+        _say(f"  quarantined rows (all tables): {quarantined:,}")
+        _say(f"open it read-only: python -c \"import duckdb; duckdb.connect('{path}', read_only=True)\"")
+    finally:
+        con.close()
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    out = Path(args.out)
+    args_gen = argparse.Namespace(
+        out=out, customers=args.customers, days=args.days, start=args.start,
+        seed=args.seed, dirty_rate=args.dirty_rate,
+    )
+    cmd_generate(args_gen)
+    cmd_load(argparse.Namespace(folder=out, target="duckdb"))
+    cmd_build(argparse.Namespace(vars=args.vars, target="duckdb"))
+    _summary()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cx-metrics", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def sample_options(p: argparse.ArgumentParser, out_default: Path | None) -> None:
+        p.add_argument("--out", type=Path, default=out_default, required=out_default is None,
+                       help="folder for the raw files")
+        p.add_argument("--customers", type=int, default=20_000)
+        p.add_argument("--days", type=int, default=91)
+        p.add_argument("--start", type=date.fromisoformat, default=date(2026, 6, 1))
+        p.add_argument("--seed", type=int, default=42)
+        p.add_argument("--dirty-rate", type=float, default=0.0,
+                       help="share of rows per dirt class to make dirty (e.g. 0.02)")
+
+    p = sub.add_parser("generate", help="write realistic sample raw files (Parquet)")
+    sample_options(p, None)
+    p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("load", help="load a folder of raw files into schema raw")
+    p.add_argument("folder", type=Path)
+    p.add_argument("--target", default="duckdb", choices=["duckdb"])
+    p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("build", help="dbt build of the whole project")
+    p.add_argument("--target", default=os.environ.get("CX_TARGET", "duckdb"))
+    p.add_argument("--vars", help="dbt vars as YAML, e.g. '{reporting_timezone: Europe/Berlin}'")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("demo", help="generate sample data, load it, build everything, summarise")
+    sample_options(p, DEMO_DATA)
+    p.set_defaults(dirty_rate=0.01)
+    p.add_argument("--vars", help="dbt vars as YAML")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except (load_mod.LoadError, DbtError) as exc:
+        _say(f"error: {exc}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

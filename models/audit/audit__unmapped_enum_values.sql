@@ -1,0 +1,65 @@
+{#-
+    Every raw enum spelling that the seed `enum_mappings` does not know, with
+    how many rows carry it. Staging keeps those rows and maps the value to
+    `other`; this report (and its warn-level test) says which spellings to add
+    to the seed.
+-#}
+
+{%- set enum_columns = [
+    ('helpdesk', 'tickets', 'channel', 'channel'),
+    ('helpdesk', 'tickets', 'category', 'category'),
+    ('helpdesk', 'tickets', 'priority', 'priority'),
+    ('helpdesk', 'tickets', 'status', 'ticket_status'),
+    ('helpdesk', 'ticket_events', 'event_type', 'event_type'),
+    ('helpdesk', 'ticket_events', 'new_status', 'ticket_status'),
+    ('telephony', 'calls', 'direction', 'direction'),
+    ('telephony', 'calls', 'disposition', 'disposition'),
+    ('surveys', 'survey_responses', 'survey_type', 'survey_type'),
+    ('commerce', 'customers', 'segment', 'segment'),
+    ('commerce', 'returns', 'reason', 'return_reason'),
+    ('social', 'social_mentions', 'sentiment', 'sentiment'),
+] -%}
+
+with
+
+mappings as (
+    select * from {{ ref('enum_mappings') }}
+),
+
+{% for source_name, table_name, column_name, enum_name in enum_columns %}
+{{ table_name }}__{{ column_name }} as (
+    select
+        '{{ table_name }}' as source_table,
+        '{{ column_name }}' as column_name,
+        '{{ enum_name }}' as enum_name,
+        raw.{{ column_name }} as raw_value,
+        count(*) as row_count
+    from {{ source(source_name, table_name) }} as raw
+    left join mappings
+        on
+            mappings.enum_name = '{{ enum_name }}'
+            and {{ cx_metrics.enum_key('raw.' ~ column_name) }} = mappings.raw_value
+    where raw.{{ column_name }} is not null and mappings.raw_value is null
+    group by raw.{{ column_name }}
+),
+
+{% endfor %}
+
+unioned as (
+    {% for source_name, table_name, column_name, enum_name in enum_columns %}
+    select * from {{ table_name }}__{{ column_name }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+final as (
+    select
+        source_table,
+        column_name,
+        enum_name,
+        raw_value,
+        cast(row_count as {{ dbt.type_bigint() }}) as row_count
+    from unioned
+)
+
+select * from final

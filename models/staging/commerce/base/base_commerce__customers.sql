@@ -1,0 +1,36 @@
+{{ config(materialized='table') }}
+
+with
+
+source as (
+    select * from {{ source('commerce', 'customers') }}
+),
+
+segment_map as (
+    {{ cx_metrics.enum_map('segment') }}
+),
+
+normalised as (
+    select
+        source.*,
+        {{ cx_metrics.enum_value('segment_map', 'source.segment') }} as segment__normalised,
+        row_number() over (
+            partition by source.customer_id
+            order by source._loaded_at desc
+        ) as _row_rank
+    from source
+    left join segment_map
+        on {{ cx_metrics.enum_key('source.segment') }} = segment_map.raw_value
+),
+
+checked as (
+    select
+        *,
+        case
+            when {{ cx_metrics.is_blank('customer_id') }} then 'missing_key'
+        end as _quarantine_reason,
+        coalesce(not {{ cx_metrics.is_blank('customer_id') }} and _row_rank > 1, false) as _is_superseded
+    from normalised
+)
+
+select * from checked

@@ -1,0 +1,37 @@
+{{ config(materialized='table') }}
+
+with
+
+source as (
+    select * from {{ source('commerce', 'returns') }}
+),
+
+reason_map as (
+    {{ cx_metrics.enum_map('return_reason') }}
+),
+
+normalised as (
+    select
+        source.*,
+        {{ cx_metrics.enum_value('reason_map', 'source.reason') }} as reason__normalised,
+        row_number() over (
+            partition by source.return_id
+            order by source._loaded_at desc
+        ) as _row_rank
+    from source
+    left join reason_map
+        on {{ cx_metrics.enum_key('source.reason') }} = reason_map.raw_value
+),
+
+checked as (
+    select
+        *,
+        case
+            when {{ cx_metrics.is_blank('return_id') }} or returned_at is null then 'missing_key'
+            when refund_amount < 0 then 'negative_amount'
+        end as _quarantine_reason,
+        coalesce(not {{ cx_metrics.is_blank('return_id') }} and _row_rank > 1, false) as _is_superseded
+    from normalised
+)
+
+select * from checked

@@ -1,0 +1,23 @@
+with
+
+base as (
+    {{ cx_metrics.clean_rows('base_commerce__orders') }}
+),
+
+renamed as (
+    select
+        ---------- ids
+        trim(order_id) as order_id,
+        nullif(trim(customer_id), '') as customer_id,
+        nullif(trim(product_id), '') as product_id,
+        ---------- timestamps (UTC)
+        cast(ordered_at as {{ dbt.type_timestamp() }}) as ordered_at,
+        ---------- measures
+        cast(quantity as {{ dbt.type_bigint() }}) as quantity,
+        cast(coalesce(amount, 0) as {{ dbt.type_numeric() }}) as amount,
+        ---------- lineage
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from base
+)
+
+select * from renamed

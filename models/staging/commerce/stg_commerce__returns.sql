@@ -1,0 +1,24 @@
+with
+
+base as (
+    {{ cx_metrics.clean_rows('base_commerce__returns') }}
+),
+
+renamed as (
+    select
+        ---------- ids
+        trim(return_id) as return_id,
+        nullif(trim(order_id), '') as order_id,
+        ---------- attributes
+        coalesce(reason__normalised, 'other') as reason,
+        coalesce(reason__normalised = 'could_not_set_up', false) as is_no_fault,
+        ---------- timestamps (UTC)
+        cast(returned_at as {{ dbt.type_timestamp() }}) as returned_at,
+        ---------- measures
+        cast(coalesce(refund_amount, 0) as {{ dbt.type_numeric() }}) as refund_amount,
+        ---------- lineage
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from base
+)
+
+select * from renamed

@@ -1,0 +1,62 @@
+{{ config(materialized='table') }}
+
+{#-
+    The one staging model that looks at another table: "an event dated before
+    its ticket was created" is a row-level validity rule of the contract, and
+    it needs the ticket's created_at. It reads the clean staged tickets only.
+-#}
+
+with
+
+source as (
+    select * from {{ source('helpdesk', 'ticket_events') }}
+),
+
+tickets as (
+    select
+        ticket_id,
+        created_at
+    from {{ ref('stg_helpdesk__tickets') }}
+),
+
+event_type_map as (
+    {{ cx_metrics.enum_map('event_type') }}
+),
+
+status_map as (
+    {{ cx_metrics.enum_map('ticket_status') }}
+),
+
+normalised as (
+    select
+        source.*,
+        {{ cx_metrics.enum_value('event_type_map', 'source.event_type') }} as event_type__normalised,
+        {{ cx_metrics.enum_value('status_map', 'source.new_status') }} as new_status__normalised,
+        tickets.created_at as ticket_created_at,
+        row_number() over (
+            partition by source.event_id
+            order by source._loaded_at desc
+        ) as _row_rank
+    from source
+    left join tickets
+        on trim(source.ticket_id) = tickets.ticket_id
+    left join event_type_map
+        on {{ cx_metrics.enum_key('source.event_type') }} = event_type_map.raw_value
+    left join status_map
+        on {{ cx_metrics.enum_key('source.new_status') }} = status_map.raw_value
+),
+
+checked as (
+    select
+        *,
+        case
+            when {{ cx_metrics.is_blank('event_id') }} or event_at is null then 'missing_key'
+            when ticket_created_at is null then 'ticket_not_found'
+            when time_spent_seconds < 0 then 'negative_duration'
+            when event_at < ticket_created_at then 'event_before_ticket'
+        end as _quarantine_reason,
+        coalesce(not {{ cx_metrics.is_blank('event_id') }} and _row_rank > 1, false) as _is_superseded
+    from normalised
+)
+
+select * from checked

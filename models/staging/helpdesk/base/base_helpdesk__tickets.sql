@@ -1,0 +1,59 @@
+{{ config(materialized='table') }}
+
+with
+
+source as (
+    select * from {{ source('helpdesk', 'tickets') }}
+),
+
+channel_map as (
+    {{ cx_metrics.enum_map('channel') }}
+),
+
+category_map as (
+    {{ cx_metrics.enum_map('category') }}
+),
+
+priority_map as (
+    {{ cx_metrics.enum_map('priority') }}
+),
+
+status_map as (
+    {{ cx_metrics.enum_map('ticket_status') }}
+),
+
+normalised as (
+    select
+        source.*,
+        {{ cx_metrics.enum_value('channel_map', 'source.channel') }} as channel__normalised,
+        {{ cx_metrics.enum_value('category_map', 'source.category') }} as category__normalised,
+        {{ cx_metrics.enum_value('priority_map', 'source.priority') }} as priority__normalised,
+        {{ cx_metrics.enum_value('status_map', 'source.status') }} as status__normalised,
+        -- a ticket is re-extracted whenever it changes: the latest update wins
+        row_number() over (
+            partition by source.ticket_id
+            order by source.updated_at desc, source._loaded_at desc
+        ) as _row_rank
+    from source
+    left join channel_map
+        on {{ cx_metrics.enum_key('source.channel') }} = channel_map.raw_value
+    left join category_map
+        on {{ cx_metrics.enum_key('source.category') }} = category_map.raw_value
+    left join priority_map
+        on {{ cx_metrics.enum_key('source.priority') }} = priority_map.raw_value
+    left join status_map
+        on {{ cx_metrics.enum_key('source.status') }} = status_map.raw_value
+),
+
+checked as (
+    select
+        *,
+        case
+            when {{ cx_metrics.is_blank('ticket_id') }} or created_at is null then 'missing_key'
+            when solved_at < created_at then 'solved_before_created'
+        end as _quarantine_reason,
+        coalesce(not {{ cx_metrics.is_blank('ticket_id') }} and _row_rank > 1, false) as _is_superseded
+    from normalised
+)
+
+select * from checked

@@ -1,0 +1,3 @@
+{{ config(schema='quarantine', materialized='table') }}
+
+{{ cx_metrics.quarantine_rows('base_helpdesk__tickets', 'helpdesk', 'tickets', 'ticket_id') }}

@@ -1,0 +1,29 @@
+with
+
+base as (
+    {{ cx_metrics.clean_rows('base_helpdesk__tickets') }}
+),
+
+renamed as (
+    select
+        ---------- ids
+        trim(ticket_id) as ticket_id,
+        nullif(trim(customer_id), '') as customer_id,
+        nullif(trim(product_id), '') as product_id,
+        nullif(trim(assignee_agent_id), '') as assignee_agent_id,
+        ---------- attributes
+        channel__normalised as channel,
+        channel as channel_raw,
+        coalesce(category__normalised, 'other') as category,
+        priority__normalised as priority,
+        status__normalised as status,
+        ---------- timestamps (UTC)
+        cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
+        cast(solved_at as {{ dbt.type_timestamp() }}) as solved_at,
+        cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,
+        ---------- lineage
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from base
+)
+
+select * from renamed

@@ -1,0 +1,3 @@
+{{ config(schema='quarantine', materialized='table') }}
+
+{{ cx_metrics.quarantine_rows('base_quality__qa_evaluations', 'quality', 'qa_evaluations', 'evaluation_id') }}

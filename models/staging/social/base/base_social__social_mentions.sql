@@ -1,0 +1,36 @@
+{{ config(materialized='table') }}
+
+with
+
+source as (
+    select * from {{ source('social', 'social_mentions') }}
+),
+
+sentiment_map as (
+    {{ cx_metrics.enum_map('sentiment') }}
+),
+
+normalised as (
+    select
+        source.*,
+        {{ cx_metrics.enum_value('sentiment_map', 'source.sentiment') }} as sentiment__normalised,
+        row_number() over (
+            partition by source.mention_id
+            order by source._loaded_at desc
+        ) as _row_rank
+    from source
+    left join sentiment_map
+        on {{ cx_metrics.enum_key('source.sentiment') }} = sentiment_map.raw_value
+),
+
+checked as (
+    select
+        *,
+        case
+            when {{ cx_metrics.is_blank('mention_id') }} then 'missing_key'
+        end as _quarantine_reason,
+        coalesce(not {{ cx_metrics.is_blank('mention_id') }} and _row_rank > 1, false) as _is_superseded
+    from normalised
+)
+
+select * from checked

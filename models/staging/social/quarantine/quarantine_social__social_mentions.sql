@@ -1,0 +1,3 @@
+{{ config(schema='quarantine', materialized='table') }}
+
+{{ cx_metrics.quarantine_rows('base_social__social_mentions', 'social', 'social_mentions', 'mention_id') }}

@@ -1,0 +1,43 @@
+{{ config(materialized='table') }}
+
+with
+
+source as (
+    select * from {{ source('surveys', 'survey_responses') }}
+),
+
+survey_type_map as (
+    {{ cx_metrics.enum_map('survey_type') }}
+),
+
+normalised as (
+    select
+        source.*,
+        {{ cx_metrics.enum_value('survey_type_map', 'source.survey_type') }} as survey_type__normalised,
+        row_number() over (
+            partition by source.response_id
+            order by source._loaded_at desc
+        ) as _row_rank
+    from source
+    left join survey_type_map
+        on {{ cx_metrics.enum_key('source.survey_type') }} = survey_type_map.raw_value
+),
+
+checked as (
+    select
+        *,
+        case
+            when {{ cx_metrics.is_blank('response_id') }} or responded_at is null then 'missing_key'
+            when
+                score is null
+                or (survey_type__normalised = 'nps' and (score < 0 or score > 10))
+                or (survey_type__normalised = 'csat' and (score < 1 or score > 5))
+                or (survey_type__normalised = 'ces' and (score < 1 or score > 7))
+                then 'score_out_of_scale'
+            when responded_at < sent_at then 'responded_before_sent'
+        end as _quarantine_reason,
+        coalesce(not {{ cx_metrics.is_blank('response_id') }} and _row_rank > 1, false) as _is_superseded
+    from normalised
+)
+
+select * from checked

@@ -1,0 +1,46 @@
+{{ config(materialized='table') }}
+
+with
+
+source as (
+    select * from {{ source('telephony', 'calls') }}
+),
+
+direction_map as (
+    {{ cx_metrics.enum_map('direction') }}
+),
+
+disposition_map as (
+    {{ cx_metrics.enum_map('disposition') }}
+),
+
+normalised as (
+    select
+        source.*,
+        {{ cx_metrics.enum_value('direction_map', 'source.direction') }} as direction__normalised,
+        {{ cx_metrics.enum_value('disposition_map', 'source.disposition') }} as disposition__normalised,
+        row_number() over (
+            partition by source.call_id
+            order by source._loaded_at desc
+        ) as _row_rank
+    from source
+    left join direction_map
+        on {{ cx_metrics.enum_key('source.direction') }} = direction_map.raw_value
+    left join disposition_map
+        on {{ cx_metrics.enum_key('source.disposition') }} = disposition_map.raw_value
+),
+
+checked as (
+    select
+        *,
+        case
+            when {{ cx_metrics.is_blank('call_id') }} then 'missing_key'
+            when talk_seconds < 0 or hold_seconds < 0 or acw_seconds < 0 then 'negative_duration'
+            when ended_at < queued_at then 'ended_before_queued'
+            when answered_at < queued_at or answered_at > ended_at then 'answered_outside_call'
+        end as _quarantine_reason,
+        coalesce(not {{ cx_metrics.is_blank('call_id') }} and _row_rank > 1, false) as _is_superseded
+    from normalised
+)
+
+select * from checked
