@@ -1,0 +1,33 @@
+{# A double-precision type (dbt.type_float() is 4-byte REAL on DuckDB). #}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'cx_metrics')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    double precision
+{%- endmacro %}
+
+{#
+    seconds_between(start, end): exact elapsed seconds (fractional, double),
+    end - start. dbt.datediff counts boundaries crossed, which is not elapsed
+    time, so waits and durations use this.
+#}
+{% macro seconds_between(start_ts, end_ts) -%}
+    {{ return(adapter.dispatch('seconds_between', 'cx_metrics')(start_ts, end_ts)) }}
+{%- endmacro %}
+
+{% macro default__seconds_between(start_ts, end_ts) -%}
+    extract(epoch from (({{ end_ts }}) - ({{ start_ts }})))
+{%- endmacro %}
+
+{% macro duckdb__seconds_between(start_ts, end_ts) -%}
+    (epoch({{ end_ts }}) - epoch({{ start_ts }}))
+{%- endmacro %}
+
+{#
+    safe_divide(numerator, denominator): a double; null when the denominator
+    is zero or null (a rate with nothing to divide by is unknown, not 0).
+#}
+{% macro safe_divide(numerator, denominator) -%}
+    (cast({{ numerator }} as {{ cx_metrics.type_double() }}) / nullif({{ denominator }}, 0))
+{%- endmacro %}
