@@ -32,15 +32,15 @@ mappings as (
         '{{ table_name }}' as source_table,
         '{{ column_name }}' as column_name,
         '{{ enum_name }}' as enum_name,
-        raw.{{ column_name }} as raw_value,
+        raw_table.{{ column_name }} as raw_value,
         count(*) as row_count
-    from {{ source(source_name, table_name) }} as raw
+    from {{ source(source_name, table_name) }} as raw_table
     left join mappings
         on
             mappings.enum_name = '{{ enum_name }}'
-            and {{ cx_metrics.enum_key('raw.' ~ column_name) }} = mappings.raw_value
-    where raw.{{ column_name }} is not null and mappings.raw_value is null
-    group by raw.{{ column_name }}
+            and {{ cx_metrics.enum_key('raw_table.' ~ column_name) }} = mappings.raw_value
+    where raw_table.{{ column_name }} is not null and mappings.raw_value is null
+    group by raw_table.{{ column_name }}
 ),
 
 {% endfor %}
