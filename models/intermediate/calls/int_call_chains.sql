@@ -1,0 +1,101 @@
+{#-
+    Every clean call leg tied to the first leg of its chain. A transfer leg
+    names the leg it came from in parent_call_id. The walk to the root climbs
+    one parent per step, var('call_chain_max_depth') steps (portable: Spark
+    has no recursive CTE). chain_status: resolved; missing_parent (an
+    ancestor is not among the clean legs, the topmost leg found stands in as
+    root); depth_limit (still a parent after the last step, or a cycle; the
+    data test on chain_status fails the build).
+-#}
+{%- set max_depth = var('call_chain_max_depth') | int %}
+
+with
+
+calls as (
+    select * from {{ ref('stg_telephony__calls') }}
+),
+
+walk_0 as (
+    select
+        call_id,
+        call_id as ancestor_id,
+        parent_call_id as ancestor_parent_id,
+        0 as hops
+    from calls
+),
+{% for step in range(1, max_depth + 1) %}
+walk_{{ step }} as (
+    select
+        walk.call_id,
+        coalesce(parents.call_id, walk.ancestor_id) as ancestor_id,
+        case
+            when parents.call_id is not null then parents.parent_call_id
+            else walk.ancestor_parent_id
+        end as ancestor_parent_id,
+        walk.hops + case when parents.call_id is not null then 1 else 0 end as hops
+    from walk_{{ step - 1 }} as walk
+    left join calls as parents
+        on walk.ancestor_parent_id = parents.call_id
+),
+{% endfor %}
+resolved as (
+    select
+        walk.call_id,
+        walk.ancestor_id as root_call_id,
+        case when walk.ancestor_parent_id is null then walk.hops end as leg_depth,
+        case
+            when walk.ancestor_parent_id is null then 'resolved'
+            when parents.call_id is not null then 'depth_limit'
+            else 'missing_parent'
+        end as chain_status
+    from walk_{{ max_depth }} as walk
+    left join calls as parents
+        on walk.ancestor_parent_id = parents.call_id
+),
+
+chained as (
+    select
+        calls.*,
+        resolved.root_call_id,
+        resolved.leg_depth,
+        resolved.chain_status
+    from calls
+    inner join resolved
+        on calls.call_id = resolved.call_id
+),
+
+sequenced as (
+    select
+        chained.*,
+        roots.direction as chain_direction,
+        row_number() over (
+            partition by chained.root_call_id
+            order by chained.queued_at, chained.leg_depth, chained.call_id
+        ) as leg_sequence
+    from chained
+    inner join calls as roots
+        on chained.root_call_id = roots.call_id
+)
+
+select
+    call_id,
+    parent_call_id,
+    root_call_id,
+    leg_depth,
+    leg_sequence,
+    chain_status,
+    chain_direction,
+    customer_id,
+    ticket_id,
+    agent_id,
+    direction,
+    queue,
+    disposition,
+    is_transferred,
+    queued_at,
+    answered_at,
+    ended_at,
+    talk_seconds,
+    hold_seconds,
+    acw_seconds
+from sequenced

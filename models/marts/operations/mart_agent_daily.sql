@@ -1,0 +1,117 @@
+{#-
+    Agent workload per reporting-timezone day: answered legs (by day of
+    queued_at), ticket work (by day of the event) and its cost.
+-#}
+with
+
+call_legs as (
+    select * from {{ ref('fct_call_legs') }}
+),
+
+ticket_events as (
+    select * from {{ ref('stg_helpdesk__ticket_events') }}
+),
+
+tickets as (
+    select * from {{ ref('fct_tickets') }}
+),
+
+agents as (
+    select * from {{ ref('dim_agents') }}
+),
+
+as_of as (
+    select * from {{ ref('int_as_of') }}
+),
+
+leg_days as (
+    select
+        queued_date as date_day,
+        agent_id,
+        sum(case when is_inbound and is_answered then 1 else 0 end) as answered_legs,
+        sum(case when is_inbound and is_answered_transferred then 1 else 0 end) as transferred_legs,
+        sum(case when is_in_aht_scope then 1 else 0 end) as aht_legs,
+        sum(case when is_in_aht_scope then handle_seconds else 0 end) as handle_seconds_total,
+        sum(case when is_answered then handle_seconds else 0 end) as all_leg_handle_seconds
+    from call_legs
+    where agent_id is not null and is_answered
+    group by queued_date, agent_id
+),
+
+agent_ticket_events as (
+    select
+        {{ cx_metrics.reporting_date('ticket_events.event_at') }} as date_day,
+        ticket_events.agent_id,
+        ticket_events.ticket_id,
+        ticket_events.event_type,
+        ticket_events.time_spent_seconds
+    from ticket_events
+    inner join tickets
+        on ticket_events.ticket_id = tickets.ticket_id
+    cross join as_of
+    where
+        ticket_events.agent_id is not null
+        and ticket_events.event_at <= as_of.as_of
+        and ticket_events.event_type in ('agent_reply', 'internal_note')
+),
+
+ticket_days as (
+    select
+        date_day,
+        agent_id,
+        count(distinct case when event_type = 'agent_reply' then ticket_id end) as tickets_handled,
+        sum(coalesce(time_spent_seconds, 0)) as ticket_work_seconds
+    from agent_ticket_events
+    group by date_day, agent_id
+),
+
+agent_days as (
+    select
+        leg_days.date_day,
+        leg_days.agent_id
+    from leg_days
+    union
+    select
+        ticket_days.date_day,
+        ticket_days.agent_id
+    from ticket_days
+),
+
+joined as (
+    select
+        agent_days.date_day,
+        agent_days.agent_id,
+        agents.team,
+        coalesce(leg_days.answered_legs, 0) as answered_legs,
+        coalesce(leg_days.transferred_legs, 0) as transferred_legs,
+        coalesce(leg_days.aht_legs, 0) as aht_legs,
+        coalesce(leg_days.handle_seconds_total, 0) as handle_seconds_total,
+        coalesce(leg_days.all_leg_handle_seconds, 0) as all_leg_handle_seconds,
+        coalesce(ticket_days.tickets_handled, 0) as tickets_handled,
+        coalesce(ticket_days.ticket_work_seconds, 0) as ticket_work_seconds,
+        agents.hourly_cost
+    from agent_days
+    left join leg_days
+        on agent_days.date_day = leg_days.date_day and agent_days.agent_id = leg_days.agent_id
+    left join ticket_days
+        on agent_days.date_day = ticket_days.date_day and agent_days.agent_id = ticket_days.agent_id
+    left join agents
+        on agent_days.agent_id = agents.agent_id
+)
+
+select
+    date_day,
+    cast(agent_id as {{ dbt.type_string() }}) as agent_id,
+    cast(team as {{ dbt.type_string() }}) as team,
+    cast(answered_legs as {{ dbt.type_bigint() }}) as answered_legs,
+    cast(handle_seconds_total as {{ dbt.type_bigint() }}) as handle_seconds_total,
+    cast({{ cx_metrics.safe_divide('handle_seconds_total', 'aht_legs') }} as {{ cx_metrics.type_double() }})
+        as aht_seconds,
+    cast({{ cx_metrics.safe_divide('transferred_legs', 'answered_legs') }} as {{ cx_metrics.type_double() }})
+        as transfer_rate,
+    cast(tickets_handled as {{ dbt.type_bigint() }}) as tickets_handled,
+    cast(ticket_work_seconds as {{ dbt.type_bigint() }}) as ticket_work_seconds,
+    cast(
+        (all_leg_handle_seconds + ticket_work_seconds) * hourly_cost / 3600.0 as {{ cx_metrics.type_double() }}
+    ) as work_cost
+from joined
