@@ -129,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("load", help="load a folder of raw files into schema raw")
     p.add_argument("folder", type=Path)
-    p.add_argument("--target", default="duckdb", choices=["duckdb"])
+    p.add_argument("--target", default="duckdb", choices=load_mod.TARGETS)
     p.set_defaults(func=cmd_load)
 
     p = sub.add_parser("build", help="dbt build of the whole project")

@@ -1,15 +1,25 @@
 """Load a folder of raw exports (`<table>.parquet` / `<table>.csv`) into schema `raw`.
 
 All-or-nothing: every file is validated first (readable, required columns
-present, values castable to the contract type) and only then are the raw
-tables replaced, in a single transaction. A bad file therefore leaves the
-previous raw tables exactly as they were, and the error names the file, the
-table and the column.
+present, values castable to the contract type), in an in-memory DuckDB
+whatever the target, and only then are the raw tables replaced. A bad file
+therefore leaves the previous raw tables exactly as they were, and the error
+names the file, the table and the column.
+
+- duckdb: one transaction in the warehouse file.
+- postgres: one transaction; each table is streamed with COPY from a CSV that
+  DuckDB writes from the validated, cast select (Postgres has transactional DDL).
+- spark: DuckDB writes each table to Parquet; Spark saves them as staging
+  tables `raw.<table>__cx_new`, and only when every one is written are they
+  swapped in by renames. Spark has no multi-table transactions: a failure while
+  writing leaves the old tables untouched; a crash in the short rename phase
+  can leave some tables swapped and others not (rerun the load).
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -19,6 +29,13 @@ import duckdb
 from cx_metrics.contract import DUCKDB_TYPES, TABLES, Table
 
 DEFAULT_DUCKDB_PATH = "warehouse/cx_metrics.duckdb"
+DEFAULT_SPARK_DIR = "warehouse/spark"
+TARGETS = ("duckdb", "postgres", "spark")
+
+# Contract type -> column type of the raw tables on the other engines.
+POSTGRES_TYPES: dict[str, str] = {**DUCKDB_TYPES, "text": "text", "decimal(12,2)": "numeric(12,2)",
+                                  "decimal(10,2)": "numeric(10,2)"}
+SPARK_TYPES: dict[str, str] = {**DUCKDB_TYPES, "text": "string"}
 
 
 class LoadError(Exception):
@@ -132,6 +149,128 @@ def load_duckdb(files: list[RawFile], database: Path) -> None:
         con.close()
 
 
+def _postgres_connect():
+    """A psycopg2 connection from the same CX_PG_* env vars as the dbt profile."""
+    try:
+        import psycopg2
+    except ImportError as exc:
+        raise LoadError("target postgres needs the [postgres] extra: pip install 'cx_metrics[postgres]'") from exc
+    env = os.environ.get
+    try:
+        return psycopg2.connect(
+            host=env("CX_PG_HOST", "127.0.0.1"), port=int(env("CX_PG_PORT", "5432")),
+            user=env("CX_PG_USER", "postgres"), password=env("CX_PG_PASSWORD", ""),
+            dbname=env("CX_PG_DATABASE", "cx_metrics"), connect_timeout=10,
+        )
+    except psycopg2.Error as exc:
+        raise LoadError(f"cannot connect to Postgres: {str(exc).strip()}") from exc
+
+
+def load_postgres(files: list[RawFile]) -> str:
+    """Replace the raw tables in Postgres in one transaction, streaming each with COPY."""
+    import psycopg2
+
+    con = _postgres_connect()
+    where = f"{con.info.host}:{con.info.port}/{con.info.dbname}"
+    duck = duckdb.connect()
+    duck.execute("set TimeZone = 'UTC'")
+    try:
+        with tempfile.TemporaryDirectory(prefix="cx_load_") as tmp, con, con.cursor() as cur:
+            cur.execute("set local time zone 'UTC'")
+            cur.execute("create schema if not exists raw")
+            for raw in files:
+                name, columns = raw.table.name, raw.table.columns
+                csv_path = Path(tmp) / f"{name}.csv"
+                # A null is an unquoted empty field, an empty string is "" (Postgres CSV rules).
+                duck.execute(f"copy ({raw.select_sql()}) to '{csv_path}' (format csv, header false)")
+                cur.execute(
+                    "select column_name, data_type from information_schema.columns "
+                    "where table_schema = 'raw' and table_name = %s order by ordinal_position",
+                    (name,),
+                )
+                if [c for c, _ in cur.fetchall()] == list(columns):
+                    cur.execute(f"truncate table raw.{name}")  # keeps the staging views bound
+                else:
+                    ddl = ", ".join(f'"{c}" {POSTGRES_TYPES[k]}' for c, k in columns.items())
+                    cur.execute(f"drop table if exists raw.{name} cascade")
+                    cur.execute(f"create table raw.{name} ({ddl})")
+                column_list = ", ".join(f'"{c}"' for c in columns)
+                try:
+                    with csv_path.open() as handle:
+                        cur.copy_expert(f"copy raw.{name} ({column_list}) from stdin with (format csv)", handle)
+                except psycopg2.Error as exc:
+                    raise LoadError(
+                        f"{raw.path}: table '{name}': COPY into Postgres failed, nothing was changed: "
+                        f"{str(exc).strip()}"
+                    ) from exc
+    except psycopg2.Error as exc:
+        raise LoadError(f"load into Postgres failed, nothing was changed: {str(exc).strip()}") from exc
+    finally:
+        duck.close()
+        con.close()
+    return where
+
+
+def spark_session():
+    """The local SparkSession of the dbt profile's `spark` target (same metastore and settings)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise LoadError("target spark needs the [spark] extra: pip install 'cx_metrics[spark]'") from exc
+    home = os.environ.get("CX_SPARK_DIR", DEFAULT_SPARK_DIR)
+    return (
+        SparkSession.builder.enableHiveSupport()
+        .config("spark.master", "local[2]")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.warehouse.dir", f"{home}/spark-warehouse")
+        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={home} -Duser.timezone=UTC")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.ansi.enabled", "false")
+        .getOrCreate()
+    )
+
+
+def load_spark(files: list[RawFile]) -> str:
+    """Write every table to `raw.<t>__cx_new` via Parquet, then swap them in by renames."""
+    spark = spark_session()
+    spark.sparkContext.setLogLevel("ERROR")
+    duck = duckdb.connect()
+    duck.execute("set TimeZone = 'UTC'")
+    spark.sql("create database if not exists raw")
+    staged = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="cx_load_") as tmp:
+            for raw in files:
+                name, columns = raw.table.name, raw.table.columns
+                parquet = Path(tmp) / f"{name}.parquet"
+                duck.execute(f"copy ({raw.select_sql()}) to '{parquet}' (format parquet)")
+                casts = [f"cast(`{c}` as {SPARK_TYPES[k]}) as `{c}`" for c, k in columns.items()]
+                spark.sql(f"drop table if exists raw.{name}__cx_new")
+                staged.append(name)
+                try:
+                    (spark.read.parquet(str(parquet)).selectExpr(*casts)
+                     .write.format("parquet").mode("overwrite").saveAsTable(f"raw.{name}__cx_new"))
+                except Exception as exc:  # py4j / Spark analysis errors
+                    raise LoadError(
+                        f"{raw.path}: table '{name}': writing to Spark failed, nothing was changed: "
+                        f"{str(exc).strip().splitlines()[0]}"
+                    ) from exc
+    except BaseException:
+        for name in staged:
+            spark.sql(f"drop table if exists raw.{name}__cx_new")
+        raise
+    finally:
+        duck.close()
+    existing = {row.tableName for row in spark.sql("show tables in raw").collect()}
+    for name in staged:
+        if name in existing:
+            spark.sql(f"drop table raw.{name}")
+        spark.sql(f"alter table raw.{name}__cx_new rename to raw.{name}")
+    return spark.conf.get("spark.sql.warehouse.dir")
+
+
 def load(
     folder: str | Path,
     target: str = "duckdb",
@@ -146,6 +285,12 @@ def load(
         database = duckdb_path()
         load_duckdb(files, database)
         say(f"loaded {len(files)} tables into {database} (schema raw)")
+    elif target == "postgres":
+        where = load_postgres(files)
+        say(f"loaded {len(files)} tables into Postgres {where} (schema raw)")
+    elif target == "spark":
+        where = load_spark(files)
+        say(f"loaded {len(files)} tables into Spark {where} (database raw)")
     else:
-        raise LoadError(f"unknown target '{target}' (available: duckdb)")
+        raise LoadError(f"unknown target '{target}' (available: {', '.join(TARGETS)})")
     return {raw.table.name: raw.rows for raw in files}

@@ -7,6 +7,10 @@
     double precision
 {%- endmacro %}
 
+{% macro spark__type_double() -%}
+    double
+{%- endmacro %}
+
 {#
     seconds_between(start, end): exact elapsed seconds (fractional, double),
     end - start. dbt.datediff counts boundaries crossed, which is not elapsed
@@ -17,16 +21,23 @@
 {%- endmacro %}
 
 {% macro default__seconds_between(start_ts, end_ts) -%}
-    extract(epoch from (({{ end_ts }}) - ({{ start_ts }})))
+    cast(extract(epoch from (({{ end_ts }}) - ({{ start_ts }}))) as {{ cx_metrics.type_double() }})
 {%- endmacro %}
 
 {% macro duckdb__seconds_between(start_ts, end_ts) -%}
     (epoch({{ end_ts }}) - epoch({{ start_ts }}))
 {%- endmacro %}
 
+{# Spark: microseconds since the epoch (exact), then seconds with their fraction. #}
+{% macro spark__seconds_between(start_ts, end_ts) -%}
+    (cast(unix_micros({{ end_ts }}) - unix_micros({{ start_ts }}) as double) / 1000000)
+{%- endmacro %}
+
 {#
     safe_divide(numerator, denominator): a double; null when the denominator
     is zero or null (a rate with nothing to divide by is unknown, not 0).
+    Always use it (or cast to type_double) to divide integers: Postgres
+    truncates integer / integer.
 #}
 {% macro safe_divide(numerator, denominator) -%}
     (cast({{ numerator }} as {{ cx_metrics.type_double() }}) / nullif({{ denominator }}, 0))

@@ -19,6 +19,15 @@
     {%- endif -%}
 {%- endmacro %}
 
+{# Spark: timestamps are instants shown in the session time zone (UTC in our profiles). #}
+{% macro spark__to_reporting_tz(ts, timezone) -%}
+    {%- if timezone | upper == 'UTC' -%}
+        ({{ ts }})
+    {%- else -%}
+        from_utc_timestamp({{ ts }}, '{{ timezone }}')
+    {%- endif -%}
+{%- endmacro %}
+
 {# The reporting-timezone calendar date of a UTC timestamp. #}
 {% macro reporting_date(ts, timezone=none) -%}
     cast({{ cx_metrics.to_reporting_tz(ts, timezone) }} as date)
