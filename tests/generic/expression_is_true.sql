@@ -3,7 +3,7 @@
     failures unless the expression handles them). Our own, as the package hub
     is out of reach.
 #}
-{% test expression_is_true(model, expression, where_clause=none) %}
+{% test expression_is_true(model, expression, where_clause=none, column_name=none) %}
 select *
 from {{ model }}
 where not coalesce({{ expression }}, false)

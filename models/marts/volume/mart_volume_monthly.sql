@@ -1,0 +1,107 @@
+{#-
+    Contact and ticket volume per reporting-timezone month, against the
+    customer base at month end (customers created on or before the month's
+    last day).
+-#}
+
+with
+
+dates as (
+    select * from {{ ref('dim_dates') }}
+),
+
+contacts as (
+    select * from {{ ref('fct_contacts') }}
+),
+
+tickets as (
+    select * from {{ ref('fct_tickets') }}
+),
+
+customers as (
+    select * from {{ ref('dim_customers') }}
+),
+
+months as (
+    select
+        month_start,
+        max(date_day) as month_last_day
+    from dates
+    group by month_start
+),
+
+ticket_months as (
+    select cast({{ dbt.date_trunc('month', 'created_date') }} as date) as month_start
+    from tickets
+),
+
+ticket_counts as (
+    select
+        month_start,
+        count(*) as tickets_created
+    from ticket_months
+    group by month_start
+),
+
+contact_months as (
+    select
+        cast({{ dbt.date_trunc('month', 'started_date') }} as date) as month_start,
+        customer_id
+    from contacts
+),
+
+contact_counts as (
+    select
+        month_start,
+        count(*) as contacts,
+        {{ cx_metrics.count_if('customer_id is not null') }} as contacts_with_customer,
+        count(distinct customer_id) as contacting_customers
+    from contact_months
+    group by month_start
+),
+
+customer_base as (
+    select
+        months.month_start,
+        count(customers.customer_id) as customers_at_month_end
+    from months
+    left join customers
+        on months.month_last_day >= customers.created_date
+    group by months.month_start
+),
+
+joined as (
+    select
+        months.month_start,
+        coalesce(ticket_counts.tickets_created, 0) as tickets_created,
+        coalesce(contact_counts.contacts, 0) as contacts,
+        coalesce(contact_counts.contacts_with_customer, 0) as contacts_with_customer,
+        coalesce(contact_counts.contacting_customers, 0) as contacting_customers,
+        customer_base.customers_at_month_end
+    from months
+    left join ticket_counts
+        on months.month_start = ticket_counts.month_start
+    left join contact_counts
+        on months.month_start = contact_counts.month_start
+    left join customer_base
+        on months.month_start = customer_base.month_start
+)
+
+select
+    month_start as month,
+    cast(tickets_created as {{ dbt.type_bigint() }}) as tickets_created,
+    cast(contacts as {{ dbt.type_bigint() }}) as contacts,
+    cast(customers_at_month_end as {{ dbt.type_bigint() }}) as customers_at_month_end,
+    cast(
+        {{ cx_metrics.safe_divide('100 * tickets_created', 'customers_at_month_end') }}
+        as {{ cx_metrics.type_double() }}
+    ) as tickets_per_100_customers,
+    cast(
+        {{ cx_metrics.safe_divide('100 * contacts', 'customers_at_month_end') }}
+        as {{ cx_metrics.type_double() }}
+    ) as contacts_per_100_customers,
+    cast(
+        {{ cx_metrics.safe_divide('contacts_with_customer', 'contacting_customers') }}
+        as {{ cx_metrics.type_double() }}
+    ) as contacts_per_contacting_customer
+from joined
