@@ -24,8 +24,9 @@
     cast(extract(epoch from (({{ end_ts }}) - ({{ start_ts }}))) as {{ cx_metrics.type_double() }})
 {%- endmacro %}
 
+{# Differences of whole microseconds, exact; epoch() is a double and loses them. #}
 {% macro duckdb__seconds_between(start_ts, end_ts) -%}
-    (epoch({{ end_ts }}) - epoch({{ start_ts }}))
+    (cast(epoch_us({{ end_ts }}) - epoch_us({{ start_ts }}) as double) / 1000000)
 {%- endmacro %}
 
 {# Spark: microseconds since the epoch (exact), then seconds with their fraction. #}

@@ -18,12 +18,20 @@
     where _quarantine_reason is null and not _is_superseded
 {%- endmacro %}
 
-{# A JSON text of the given columns, built with portable string functions only. #}
+{#
+    A JSON text of the given columns, built with portable string functions
+    only, identical on every engine: each value is a JSON string of its text
+    cast (or null); backslash, double quote and newline are escaped. The
+    escapes use chr() because engines read backslashes in literals differently
+    (Spark treats '\\' as an escape, DuckDB and Postgres do not).
+#}
 {% macro row_as_json(column_names) -%}
     {%- set parts = ["'{'"] -%}
     {%- for name in column_names -%}
+        {%- set text = "cast(" ~ adapter.quote(name) ~ " as " ~ dbt.type_string() ~ ")" -%}
+        {%- set escaped = "replace(replace(replace(" ~ text ~ ", chr(92), chr(92) || chr(92)), chr(34), chr(92) || chr(34)), chr(10), chr(92) || 'n')" -%}
         {%- set value -%}
-            coalesce('"' || replace(cast({{ adapter.quote(name) }} as {{ dbt.type_string() }}), '"', '\\"') || '"', 'null')
+            coalesce('"' || {{ escaped }} || '"', 'null')
         {%- endset -%}
         {%- do parts.append("'" ~ ('' if loop.first else ',') ~ '"' ~ name ~ '":' ~ "'") -%}
         {%- do parts.append(value) -%}
