@@ -1,0 +1,308 @@
+"""The guarded build: raw checks -> dbt staging -> staging checks -> dbt rest -> mart checks -> publish.
+
+Atomic publishing on DuckDB: the published warehouse file is copied to
+`<name>.building.duckdb` beside it, dbt builds into the copy (CX_DUCKDB_PATH
+points there), Great Expectations checks it read-only, and only a fully passing
+build is moved over the published file with `os.replace` (atomic on one file
+system). A failed build leaves the published file untouched and the build file
+in place for inspection. dbt runs in a subprocess so that its DuckDB handle is
+closed before checks open the file read-only and before the swap.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterator
+
+from cx_metrics.dbt import project_dir
+from cx_metrics.load import duckdb_path
+from cx_metrics.quality import marts, raw, staging
+from cx_metrics.quality.runner import LayerResult, QualityRun, connect_read_only, write_report
+
+DEFAULT_DIRT_THRESHOLD = 0.05
+UPSTREAM = ["resource_type:seed", "path:models/staging", "path:models/audit"]
+LAYERS = ("raw", "staging", "marts")
+
+
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name)
+    return Path(value) if value else None
+
+
+def dirt_threshold_from_env() -> float:
+    """CX_DIRT_THRESHOLD (a share, e.g. 0.05), else 5%."""
+    return float(os.environ.get("CX_DIRT_THRESHOLD", DEFAULT_DIRT_THRESHOLD))
+
+
+@dataclass
+class BuildOptions:
+    """What a guarded build needs; every path can come from an env var for tests and CI."""
+
+    target: str = "duckdb"
+    vars: str | None = None
+    dirt_threshold: float = field(default_factory=dirt_threshold_from_env)
+    as_of: datetime | None = None
+    dbt_target_path: Path | None = field(default_factory=lambda: _env_path("CX_DBT_TARGET_PATH"))
+    dbt_log_path: Path | None = field(default_factory=lambda: _env_path("CX_DBT_LOG_PATH"))
+    reports_dir: Path = field(default_factory=lambda: _env_path("CX_REPORTS_DIR") or Path("reports"))
+    # Test hooks: called with the build file after the mart build, before mart checks;
+    # and the dbt step itself (args, database, options) -> failing nodes.
+    before_mart_checks: Callable[[Path], None] | None = None
+    dbt_build: Callable[[list[str], Path | None, "BuildOptions"], list[str]] | None = None
+    progress: Callable[[str], None] = field(default=lambda m: print(f"[cx-metrics] {m}", flush=True))
+
+
+class PipelineStopped(Exception):
+    """A blocking check or dbt failure; names the layer and step where the build stopped."""
+
+    def __init__(self, layer: str, step: str, detail: str, build_file: Path | None = None):
+        self.layer, self.step, self.detail, self.build_file = layer, step, detail, build_file
+        super().__init__(f"stopped at layer {layer} ({step}): {detail}")
+
+
+@dataclass
+class BuildResult:
+    """Where the report is, what was published and how long each layer's checks took."""
+
+    published: Path | None
+    report_dir: Path
+    layers: list[LayerResult]
+    seconds: float
+    step_seconds: dict[str, float]
+
+
+def build_file_for(published: Path) -> Path:
+    """`<name>.building.duckdb` beside the published file (same file system: atomic replace)."""
+    return published.with_name(f"{published.stem}.building{published.suffix}")
+
+
+def new_run_id() -> str:
+    """A folder name for the run's report; the wall clock only names folders, never metrics."""
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+
+
+def _fingerprint(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+def prepare_build_copy(published: Path) -> tuple[Path, tuple[int, int]]:
+    """Copy the published file (raw as last loaded, marts of the last good build) to the build file.
+
+    A read-only connection is held while copying: DuckDB refuses it while a
+    writer (a running load) holds the file, so the copy is never half-written.
+    """
+    if not published.exists():
+        raise PipelineStopped("raw", "prepare", f"no warehouse at {published}: run `cx-metrics load <folder>` first")
+    target = build_file_for(published)
+    for stale in (target, target.with_name(target.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    con = connect_read_only(published)
+    try:
+        fingerprint = _fingerprint(published)
+        shutil.copyfile(published, target)
+    finally:
+        con.close()
+    return target, fingerprint
+
+
+def publish(build_file: Path, published: Path, fingerprint: tuple[int, int]) -> None:
+    """Swap the checked build in; refuse if the published file changed meanwhile (e.g. a load)."""
+    if _fingerprint(published) != fingerprint:
+        raise PipelineStopped("publish", "publish", f"{published} changed during the build (a load?); "
+                              f"nothing published, rerun the build. Build left at {build_file}")
+    os.replace(build_file, published)
+
+
+def dbt_command(args: list[str], options: BuildOptions) -> list[str]:
+    """The dbt CLI call for this project with the run's target, paths and vars."""
+    root = project_dir()
+    cmd = [sys.executable, "-m", "dbt.cli.main", *args, "--project-dir", str(root),
+           "--profiles-dir", str(root / "profiles"), "--target", options.target]
+    if options.dbt_target_path:
+        cmd += ["--target-path", str(options.dbt_target_path)]
+    if options.dbt_log_path:
+        cmd += ["--log-path", str(options.dbt_log_path)]
+    if options.vars:
+        cmd += ["--vars", options.vars]
+    return cmd
+
+
+def _dbt_failures(options: BuildOptions) -> list[str]:
+    """Failed or errored nodes from run_results.json, as 'name (status: message)'."""
+    target = options.dbt_target_path or project_dir() / "target"
+    if not target.is_absolute():
+        target = project_dir() / target
+    try:
+        results = json.loads((target / "run_results.json").read_text())["results"]
+    except (OSError, KeyError, ValueError):
+        return []
+    return [f"{r['unique_id'].split('.')[-1]} ({r['status']}: {(r.get('message') or '').strip()[:200]})"
+            for r in results if r.get("status") in ("fail", "error")]
+
+
+def run_dbt_build(args: list[str], database: Path | None, options: BuildOptions) -> list[str]:
+    """`dbt build` in a subprocess against `database`; the failing nodes (empty = success)."""
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    if database is not None:
+        env["CX_DUCKDB_PATH"] = str(database)
+    code = subprocess.run(dbt_command(["build", *args], options), env=env, check=False).returncode
+    if code == 0:
+        return []
+    return _dbt_failures(options) or [f"dbt exited with code {code} (see the dbt log above)"]
+
+
+def _blocking_detail(result: LayerResult, limit: int = 3) -> str:
+    messages = [f.message() for f in result.failures]
+    more = f" (+{len(messages) - limit} more)" if len(messages) > limit else ""
+    return f"{len(messages)} blocking check(s) failed: " + " | ".join(messages[:limit]) + more
+
+
+class _Run:
+    """State of one guarded build: steps with timing, the GX run and the report."""
+
+    def __init__(self, options: BuildOptions) -> None:
+        self.options = options
+        self.say = options.progress
+        self.run_id = new_run_id()
+        self.report_dir = options.reports_dir.resolve() / self.run_id
+        self.steps: dict[str, float] = {}
+        self.quality: QualityRun | None = None
+        self.build_file: Path | None = None
+        self.started = time.perf_counter()
+
+    @contextmanager
+    def step(self, title: str) -> Iterator[None]:
+        start = time.perf_counter()
+        self.say(f"{title} ...")
+        state = "FAILED"
+        try:
+            yield
+            state = "done"
+        finally:
+            self.steps[title] = time.perf_counter() - start
+            self.say(f"{title}: {state} in {self.steps[title]:.1f}s")
+
+    def check(self, layer: str, database: Path, stop_on_failure: bool = True) -> LayerResult:
+        """Run one layer's suite on `database`; stop the pipeline on a blocking failure."""
+        batches = {"raw": lambda: raw.suite(database, project_dir(), self.options.dirt_threshold,
+                                            self.options.as_of),
+                   "staging": lambda: staging.suite(database),
+                   "marts": lambda: marts.suite(database)}[layer]()
+        result = self.quality.validate(layer, database, batches)
+        self.say(f"{layer} checks: {len(result.results)} run, {len(result.failures)} blocking failures, "
+                 f"{len(result.warnings)} warnings")
+        for warning in result.warnings[:10]:
+            self.say(f"  warning: {warning.message()}")
+        if stop_on_failure and not result.passed:
+            raise PipelineStopped(layer, f"{layer} checks", _blocking_detail(result), self.build_file)
+        return result
+
+    def dbt_layer(self, layer: str, args: list[str]) -> None:
+        """A dbt build step; on failure, run the layer's checks too for the sample values, then stop."""
+        failures = (self.options.dbt_build or run_dbt_build)(args, self.build_file, self.options)
+        if not failures:
+            return
+        detail = "dbt build failed: " + "; ".join(failures[:5])
+        try:
+            result = self.check(layer, self.build_file, stop_on_failure=False)
+            if result.failures:
+                detail += " | GX " + _blocking_detail(result)
+        except Exception as exc:  # diagnostics must not hide the dbt failure
+            detail += f" | ({layer} checks could not run: {exc})"
+        raise PipelineStopped(layer, "dbt build", detail, self.build_file)
+
+    def finish(self, outcome: str, error: PipelineStopped | None) -> None:
+        """Write quality_report.json and Data Docs; point reports/latest at this run."""
+        if self.quality is None:
+            return
+        header = {"run_id": self.run_id, "outcome": outcome,
+                  "dirt_threshold": self.options.dirt_threshold, "target": self.options.target,
+                  "stopped_at": None if error is None else {"layer": error.layer, "step": error.step,
+                                                            "message": error.detail},
+                  "build_file": str(self.build_file) if error and self.build_file else None,
+                  "step_seconds": {k: round(v, 3) for k, v in self.steps.items()}}
+        write_report(self.report_dir / "quality_report.json", header, self.quality.layers)
+        docs = self.quality.build_docs()
+        latest = self.report_dir.parent / "latest"
+        if latest.is_symlink() or not latest.exists():
+            latest.unlink(missing_ok=True)
+            latest.symlink_to(self.report_dir.name)
+        self.say(f"report: {self.report_dir / 'quality_report.json'}")
+        self.say(f"data docs: {docs}")
+
+
+def build(options: BuildOptions | None = None) -> BuildResult:
+    """The guarded pipeline; raises PipelineStopped (layer, step, message) on any blocking failure."""
+    options = options or BuildOptions()
+    if options.target != "duckdb":
+        return _unguarded_build(options)
+    run = _Run(options)
+    published = duckdb_path()
+    error: PipelineStopped | None = None
+    try:
+        with run.step(f"copy {published.name} to a build file"):
+            run.build_file, fingerprint = prepare_build_copy(published)
+        with run.step("start Great Expectations"):
+            run.quality = QualityRun(run.report_dir)
+        with run.step("raw checks"):
+            run.check("raw", run.build_file)
+        with run.step("dbt build: seeds, staging, quarantine, audit (+ tests)"):
+            run.dbt_layer("staging", ["--select", *UPSTREAM, "--indirect-selection", "cautious"])
+        with run.step("staging checks"):
+            run.check("staging", run.build_file)
+        with run.step("dbt build: intermediate and marts (+ tests)"):
+            run.dbt_layer("marts", ["--exclude", *UPSTREAM, "--indirect-selection", "buildable"])
+        if options.before_mart_checks:
+            options.before_mart_checks(run.build_file)
+        with run.step("mart checks"):
+            run.check("marts", run.build_file)
+        with run.step(f"publish to {published}"):
+            publish(run.build_file, published, fingerprint)
+    except PipelineStopped as exc:
+        error = exc
+        if run.build_file is not None and run.build_file.exists():
+            options.progress(f"published warehouse unchanged: {published}; failed build kept at {run.build_file}")
+        raise
+    finally:
+        run.finish("published" if error is None else "stopped", error)
+    return BuildResult(published, run.report_dir, run.quality.layers,
+                       time.perf_counter() - run.started, run.steps)
+
+
+def _unguarded_build(options: BuildOptions) -> BuildResult:
+    """Postgres/Spark: plain `dbt build` (the GX checks read DuckDB only, for now)."""
+    options.progress(f"target {options.target}: quality gates and atomic publish are DuckDB-only; "
+                     "running plain dbt build")
+    start = time.perf_counter()
+    failures = run_dbt_build([], None, options)
+    if failures:
+        raise PipelineStopped("dbt", "dbt build", "; ".join(failures[:5]))
+    return BuildResult(None, options.reports_dir, [], time.perf_counter() - start, {})
+
+
+def check(layer: str, options: BuildOptions | None = None) -> LayerResult:
+    """One layer's suite against the published warehouse (read-only), with its own report."""
+    options = options or BuildOptions()
+    run = _Run(options)
+    error: PipelineStopped | None = None
+    try:
+        with run.step("start Great Expectations"):
+            run.quality = QualityRun(run.report_dir)
+        with run.step(f"{layer} checks on {duckdb_path()}"):
+            return run.check(layer, duckdb_path())
+    except PipelineStopped as exc:
+        error = exc
+        raise
+    finally:
+        run.finish("passed" if error is None else "failed", error)

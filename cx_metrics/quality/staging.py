@@ -1,0 +1,102 @@
+"""The staging suite: what staging promises once quarantine and dedupe have run.
+
+Blocking: unique, non-null keys on every `stg_` model; no impossible value left
+(negative durations and amounts, out-of-scale scores, timestamps out of order,
+non-canonical enums); raw = staged + quarantined + superseded per table
+(audit.audit__row_reconciliation). Warning: foreign keys that do not resolve
+(orphans are kept by design, so they are counted, not blocked).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cx_metrics.contract import ENUM_COLUMNS, ENUMS, SURVEY_SCALES, TABLES
+from cx_metrics.quality.raw import ORDERINGS, RANGES
+from cx_metrics.quality.runner import BLOCKING, WARNING, Batch, Check
+
+# Raw column -> staged column where staging renames it.
+RENAMED: dict[tuple[str, str], str] = {("calls", "transferred"): "is_transferred"}
+
+
+def relation(table: str) -> str:
+    """staging.stg_<source>__<table> for a contract table."""
+    return f"staging.stg_{TABLES[table].source}__{table}"
+
+
+def model_batch(table_name: str) -> Batch:
+    """Keys, ranges, orderings and canonical enums of one stg_ model."""
+    rel, key = relation(table_name), TABLES[table_name].primary_key
+    checks = [
+        Check(rel, key, "ExpectColumnValuesToNotBeNull", {"column": key}, BLOCKING, "key present"),
+        Check(rel, key, "ExpectColumnValuesToBeUnique", {"column": key}, BLOCKING, "one row per key"),
+    ]
+    columns: set[str] = {key}
+    for t, column, low, high, reason in RANGES:
+        if t == table_name:
+            columns.add(column)
+            checks.append(Check(rel, column, "ExpectColumnValuesToBeBetween",
+                                {"column": column, "min_value": low, "max_value": high},
+                                BLOCKING, f"no {reason} left"))
+    for t, later, earlier in ORDERINGS:
+        if t == table_name:
+            columns |= {later, earlier}
+            checks.append(Check(rel, later, "ExpectColumnPairValuesAToBeGreaterThanB",
+                                {"column_A": later, "column_B": earlier, "or_equal": True,
+                                 "ignore_row_if": "either_value_is_missing"},
+                                BLOCKING, f"{later} >= {earlier}"))
+    for (t, column), enum in ENUM_COLUMNS.items():
+        if t == table_name:
+            columns.add(column)
+            checks.append(Check(rel, column, "ExpectColumnValuesToBeInSet",
+                                {"column": column, "value_set": sorted({*ENUMS[enum], "other"})},
+                                BLOCKING, f"canonical {enum}"))
+    derived = {}
+    if table_name == "survey_responses":
+        columns |= {"score", "survey_type"}
+        for survey, (low, high) in SURVEY_SCALES.items():
+            checks.append(Check(rel, "score", "ExpectColumnValuesToBeBetween",
+                                {"column": "score", "min_value": low, "max_value": high,
+                                 "row_condition": f'survey_type=="{survey}"', "condition_parser": "pandas"},
+                                BLOCKING, f"{survey} score within {low}..{high}"))
+    if table_name == "calls":
+        derived["unresolved_ticket_id"] = (
+            "case when ticket_id is not null and not exists (select 1 from "
+            f"{relation('tickets')} as t where t.ticket_id = stg_telephony__calls.ticket_id) then ticket_id end",
+            ("ticket_id",))
+        checks.append(Check(rel, "ticket_id", "ExpectColumnValuesToBeNull",
+                            {"column": "unresolved_ticket_id"}, WARNING,
+                            "ticket named by a call exists (else counted as orphan)"))
+    return Batch(rel.split(".")[1], rel, checks, columns=tuple(sorted(columns)), derived=derived)
+
+
+def reconciliation_batch() -> Batch:
+    """raw rows = staged + quarantined + superseded, per table (blocking)."""
+    rel = "audit.audit__row_reconciliation"
+    label = ("case when raw_rows <> staged_rows + quarantined_rows + superseded_rows then "
+             "source_table || ': raw ' || raw_rows || ' <> staged ' || staged_rows || ' + quarantined ' "
+             "|| quarantined_rows || ' + superseded ' || superseded_rows end")
+    needs = ("source_table", "raw_rows", "staged_rows", "quarantined_rows", "superseded_rows")
+    checks = [
+        Check(rel, None, "ExpectTableRowCountToEqual", {"value": len(TABLES)}, BLOCKING,
+              "one reconciliation row per raw table"),
+        Check(rel, "raw_rows", "ExpectColumnValuesToBeNull", {"column": "unreconciled"}, BLOCKING,
+              "raw = staged + quarantined + superseded"),
+    ]
+    return Batch("row_reconciliation", rel, checks, columns=("source_table",),
+                 derived={"unreconciled": (label, needs)})
+
+
+def orphans_batch() -> Batch:
+    """Activity naming a customer that customers lacks: kept, counted (warning)."""
+    rel = "audit.audit__orphan_customers"
+    derived = {"orphan": ("source_table || ': ' || customer_id", ("source_table", "customer_id"))}
+    checks = [Check(rel, "customer_id", "ExpectColumnValuesToBeNull", {"column": "orphan"}, WARNING,
+                    "customer_id resolves to customers (orphans are kept and counted)")]
+    return Batch("orphan_customers", rel, checks, derived=derived)
+
+
+def suite(database: Path) -> list[Batch]:
+    """Every staging batch (the database argument keeps the suite signatures alike)."""
+    del database
+    return [model_batch(t) for t in TABLES] + [reconciliation_batch(), orphans_batch()]

@@ -1,0 +1,25 @@
+"""Helpers shared by the quality and pipeline tests: fixture folders with injected dirt."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "raw"
+SURVEY_COLUMNS = ["response_id", "survey_type", "customer_id", "ticket_id", "call_id", "sent_at",
+                  "responded_at", "score", "comment", "_loaded_at"]
+
+
+def fixture_folder(dest: Path, out_of_scale: int, rows: int = 100) -> Path:
+    """The hand-built fixtures with survey_responses replaced by `rows` NPS answers,
+    `out_of_scale` of them scoring 11 (outside 0..10)."""
+    shutil.copytree(FIXTURES, dest)
+    with (dest / "survey_responses.csv").open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(SURVEY_COLUMNS)
+        for i in range(rows):
+            score = 11 if i < out_of_scale else 8
+            writer.writerow([f"R{i:03d}", "nps", "C1", "", "", "2026-06-01 12:00:00",
+                             "2026-06-01 13:00:00", score, "", "2026-06-02 02:00:00"])
+    return dest
