@@ -12,12 +12,14 @@ closed before checks open the file read-only and before the swap.
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import subprocess
 import sys
 import time
 import uuid
+from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -32,6 +34,7 @@ from cx_metrics.quality.runner import LayerResult, QualityRun, connect_read_only
 DEFAULT_DIRT_THRESHOLD = 0.05
 UPSTREAM = ["resource_type:seed", "path:models/staging", "path:models/audit"]
 LAYERS = ("raw", "staging", "marts")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def _env_path(name: str) -> Path | None:
@@ -138,28 +141,47 @@ def dbt_command(args: list[str], options: BuildOptions) -> list[str]:
     return cmd
 
 
+def _run_results(options: BuildOptions) -> Path:
+    target = options.dbt_target_path or Path("target")
+    return (target if target.is_absolute() else project_dir() / target) / "run_results.json"
+
+
 def _dbt_failures(options: BuildOptions) -> list[str]:
     """Failed or errored nodes from run_results.json, as 'name (status: message)'."""
-    target = options.dbt_target_path or project_dir() / "target"
-    if not target.is_absolute():
-        target = project_dir() / target
     try:
-        results = json.loads((target / "run_results.json").read_text())["results"]
+        results = json.loads(_run_results(options).read_text())["results"]
     except (OSError, KeyError, ValueError):
         return []
-    return [f"{r['unique_id'].split('.')[-1]} ({r['status']}: {(r.get('message') or '').strip()[:200]})"
+    return [f"{_node_name(r['unique_id'])} ({r['status']}: {(r.get('message') or '').strip()[:200]})"
             for r in results if r.get("status") in ("fail", "error")]
 
 
+def _node_name(unique_id: str) -> str:
+    """The readable name: data tests end in a hash (test.<project>.<name>.<hash>)."""
+    parts = unique_id.split(".")
+    return parts[2] if parts[0] == "test" and len(parts) > 3 else parts[-1]
+
+
 def run_dbt_build(args: list[str], database: Path | None, options: BuildOptions) -> list[str]:
-    """`dbt build` in a subprocess against `database`; the failing nodes (empty = success)."""
+    """`dbt build` in a subprocess against `database`; the failing nodes (empty = success).
+
+    dbt's output is passed through line by line (progress on the terminal) and its
+    tail kept, so an error before any node ran (e.g. a compilation error) is named too.
+    """
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     if database is not None:
         env["CX_DUCKDB_PATH"] = str(database)
-    code = subprocess.run(dbt_command(["build", *args], options), env=env, check=False).returncode
-    if code == 0:
+    _run_results(options).unlink(missing_ok=True)  # never report a previous run's failures
+    tail: deque[str] = deque(maxlen=12)
+    with subprocess.Popen(dbt_command(["build", *args], options), env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True) as proc:
+        for line in proc.stdout:
+            print(line, end="", flush=True)
+            tail.append(_ANSI.sub("", line).strip())
+    if proc.returncode == 0:
         return []
-    return _dbt_failures(options) or [f"dbt exited with code {code} (see the dbt log above)"]
+    errors = [line.split("  ", 1)[-1] for line in tail if line]
+    return _dbt_failures(options) or [f"dbt exited with code {proc.returncode}: " + " / ".join(errors[-4:])]
 
 
 def _blocking_detail(result: LayerResult, limit: int = 3) -> str:

@@ -12,10 +12,16 @@
     ({{ column }} is null or trim({{ column }}) = '')
 {%- endmacro %}
 
-{# The rows of a base model that reach the clean staging model. #}
+{#
+    The rows of a base model that reach the clean staging model.
+    Test-only fault injection: var cx_test_break_staging_dedupe=true lets superseded
+    copies through (duplicate keys in every stg_ model) so the quality gates can be
+    shown to stop the build (tests/python/test_pipeline.py). Never set it otherwise.
+#}
 {% macro clean_rows(base_model) -%}
     select * from {{ ref(base_model) }}
-    where _quarantine_reason is null and not _is_superseded
+    where _quarantine_reason is null
+    {%- if not var('cx_test_break_staging_dedupe', false) %} and not _is_superseded{% endif %}
 {%- endmacro %}
 
 {#
