@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 import time
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from cx_metrics import load as load_mod
@@ -59,9 +59,42 @@ def _dbt_vars(args: argparse.Namespace) -> list[str]:
     return ["--vars", args.vars] if args.vars else []
 
 
+def _build_options(args: argparse.Namespace):
+    """Pipeline options from the command line (unset values fall back to env vars)."""
+    from cx_metrics.pipeline import BuildOptions
+
+    options = BuildOptions(target=getattr(args, "target", "duckdb"), vars=getattr(args, "vars", None),
+                           progress=_say)
+    if getattr(args, "dirt_threshold", None) is not None:
+        options.dirt_threshold = args.dirt_threshold
+    if getattr(args, "as_of", None) is not None:
+        options.as_of = args.as_of
+    return options
+
+
 def cmd_build(args: argparse.Namespace) -> None:
-    with _step("dbt build (seeds, staging, quarantine, audits, marts, tests)"):
-        run_dbt(["build", *_dbt_vars(args)], target=args.target)
+    """The guarded pipeline (cx_metrics.pipeline): checks between the layers, atomic publish."""
+    from cx_metrics.pipeline import build
+
+    result = build(_build_options(args))
+    _say(f"build published in {result.seconds:.1f}s; report: {result.report_dir}")
+
+
+def cmd_check(args: argparse.Namespace) -> None:
+    """One layer's expectation suite against the published warehouse."""
+    from cx_metrics.pipeline import check
+
+    result = check(args.layer, _build_options(args))
+    _say(f"{args.layer}: {len(result.results)} checks passed or warned, "
+         f"{len(result.warnings)} warnings")
+
+
+def _quality_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dirt-threshold", type=float, default=None,
+                   help="share of contract dirt per check above which raw checks block "
+                        "(default $CX_DIRT_THRESHOLD or 0.05)")
+    p.add_argument("--as-of", type=datetime.fromisoformat, default=None,
+                   help="freshness reference (default: latest business timestamp in raw)")
 
 
 def _summary() -> None:
@@ -132,10 +165,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--target", default="duckdb", choices=load_mod.TARGETS)
     p.set_defaults(func=cmd_load)
 
-    p = sub.add_parser("build", help="dbt build of the whole project")
+    p = sub.add_parser("build", help="guarded build: raw checks, dbt staging, staging checks, "
+                                     "dbt marts, mart checks, atomic publish")
     p.add_argument("--target", default=os.environ.get("CX_TARGET", "duckdb"))
     p.add_argument("--vars", help="dbt vars as YAML, e.g. '{reporting_timezone: Europe/Berlin}'")
+    _quality_options(p)
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("check", help="run one layer's quality checks on the published warehouse")
+    p.add_argument("--layer", required=True, choices=["raw", "staging", "marts"])
+    _quality_options(p)
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("demo", help="generate sample data, load it, build everything, summarise")
     sample_options(p, DEMO_DATA)
@@ -150,6 +190,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args.func(args)
     except (load_mod.LoadError, DbtError) as exc:
+        _say(f"error: {exc}")
+        return 1
+    except Exception as exc:
+        from cx_metrics.pipeline import PipelineStopped
+
+        if not isinstance(exc, PipelineStopped):
+            raise
         _say(f"error: {exc}")
         return 1
     return 0
