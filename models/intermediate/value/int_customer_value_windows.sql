@@ -1,0 +1,182 @@
+{#-
+    One row per anchor of the value-after-contact comparison (spec: Cost and
+    value), with the customer's revenue in value_window_days before and after
+    the anchor instant. Two scopes:
+    - category_cohort: per known customer, month and category, cohort
+      long_contact (a handled contact with handle time >= long_interaction_minutes;
+      anchor = the first such contact) or short_contact (only shorter handled
+      contacts; anchor = the first), and per known customer with no contact
+      at all in the month, cohort no_contact, category none, anchor = the
+      month's first day 00:00 (UTC instant);
+    - contacted_customer: per known customer and month with a handled contact,
+      anchor = the first handled contact of the month (category all).
+    Windows are half-open: before = [anchor - W, anchor), after = [anchor,
+    anchor + W). A window is closed when anchor + W <= as_of; only closed
+    windows are reported.
+-#}
+{%- set window_days = var('value_window_days') %}
+{%- set long_seconds = var('long_interaction_minutes') * 60 %}
+
+with
+
+contacts as (
+    select * from {{ ref('fct_contacts') }}
+),
+
+customers as (
+    select * from {{ ref('dim_customers') }}
+),
+
+dates as (
+    select * from {{ ref('dim_dates') }}
+),
+
+orders as (
+    select * from {{ ref('stg_commerce__orders') }}
+),
+
+as_of as (
+    select * from {{ ref('int_as_of') }}
+),
+
+months as (
+    select
+        month_start as month,
+        max(date_day) as month_last_day
+    from dates
+    group by month_start
+),
+
+known_contacts as (
+    select
+        contacts.customer_id,
+        cast({{ dbt.date_trunc('month', 'contacts.started_date') }} as date) as month,
+        contacts.category,
+        contacts.started_at,
+        contacts.is_handled,
+        contacts.is_handled and contacts.handle_seconds >= {{ long_seconds }} as is_long
+    from contacts
+    where contacts.is_known_customer
+),
+
+category_contacts as (
+    select
+        customer_id,
+        month,
+        category,
+        min(case when is_long then started_at end) as first_long_at,
+        min(started_at) as first_handled_at
+    from known_contacts
+    where is_handled
+    group by customer_id, month, category
+),
+
+contacted_months as (
+    select distinct
+        customer_id,
+        month
+    from known_contacts
+),
+
+no_contact_customers as (
+    select
+        customers.customer_id,
+        months.month
+    from customers
+    inner join months
+        on customers.created_date <= months.month_last_day
+    left join contacted_months
+        on customers.customer_id = contacted_months.customer_id and months.month = contacted_months.month
+    where customers.is_known_customer and contacted_months.customer_id is null
+),
+
+anchors as (
+    select
+        'category_cohort' as anchor_scope,
+        customer_id,
+        month,
+        category,
+        case when first_long_at is not null then 'long_contact' else 'short_contact' end as cohort,
+        coalesce(first_long_at, first_handled_at) as anchor_at
+    from category_contacts
+    union all
+    select
+        'category_cohort' as anchor_scope,
+        customer_id,
+        month,
+        'none' as category,
+        'no_contact' as cohort,
+        cast(month as {{ dbt.type_timestamp() }}) as anchor_at
+    from no_contact_customers
+    union all
+    select
+        'contacted_customer' as anchor_scope,
+        customer_id,
+        month,
+        'all' as category,
+        'contacted' as cohort,
+        min(started_at) as anchor_at
+    from known_contacts
+    where is_handled
+    group by customer_id, month
+),
+
+windowed as (
+    select
+        anchors.anchor_scope,
+        anchors.customer_id,
+        anchors.month,
+        anchors.category,
+        anchors.cohort,
+        anchors.anchor_at,
+        {{ dbt.dateadd('day', window_days, 'anchors.anchor_at') }} <= as_of.as_of as is_window_closed,
+        sum(
+            case
+                when
+                    orders.ordered_at >= {{ dbt.dateadd('day', -window_days, 'anchors.anchor_at') }}
+                    and orders.ordered_at < anchors.anchor_at
+                    then orders.amount
+                else 0
+            end
+        ) as revenue_before,
+        sum(
+            case
+                when
+                    orders.ordered_at >= anchors.anchor_at
+                    and orders.ordered_at < {{ dbt.dateadd('day', window_days, 'anchors.anchor_at') }}
+                    then orders.amount
+                else 0
+            end
+        ) as revenue_after,
+        {{ cx_metrics.bool_or('orders.ordered_at < anchors.anchor_at') }} as has_prior_order,
+        {{ cx_metrics.bool_or(
+            'orders.ordered_at >= anchors.anchor_at and orders.ordered_at < '
+            ~ dbt.dateadd('day', window_days, 'anchors.anchor_at')
+        ) }} as has_order_after
+    from anchors
+    cross join as_of
+    left join orders
+        on anchors.customer_id = orders.customer_id and orders.ordered_at <= as_of.as_of
+    group by
+        anchors.anchor_scope,
+        anchors.customer_id,
+        anchors.month,
+        anchors.category,
+        anchors.cohort,
+        anchors.anchor_at,
+        as_of.as_of
+)
+
+select
+    cast(anchor_scope as {{ dbt.type_string() }}) as anchor_scope,
+    cast(customer_id as {{ dbt.type_string() }}) as customer_id,
+    month,
+    cast(category as {{ dbt.type_string() }}) as category,
+    cast(cohort as {{ dbt.type_string() }}) as cohort,
+    anchor_at,
+    is_window_closed,
+    cast(revenue_before as {{ cx_metrics.type_double() }}) as revenue_before,
+    cast(revenue_after as {{ cx_metrics.type_double() }}) as revenue_after,
+    has_prior_order,
+    has_prior_order and has_order_after as is_retained
+from windowed
