@@ -35,6 +35,7 @@ test: $(STAMP) lint dbt-fixtures pytest
 
 lint: $(STAMP)
 	@echo "== sqlfluff lint models (dialect duckdb)"
+	@mkdir -p $(TEST_DIR)
 	CX_DUCKDB_PATH=$(TEST_DIR)/lint.duckdb $(BIN)/sqlfluff lint models
 
 dbt-fixtures: $(STAMP)
