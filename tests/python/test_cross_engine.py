@@ -134,3 +134,16 @@ def test_every_model_is_the_same_on_every_engine(built: list[str]) -> None:
                         differences.append(f"{where}: row {got_row} != {row}")
                         break
     assert not differences, "\n".join(differences)
+
+
+def test_unit_test_names_fit_postgres_relation_names() -> None:
+    """dbt names a unit test's relation after the test; Postgres cuts names at 63 bytes."""
+    import yaml
+
+    too_long = [
+        f"{path.relative_to(REPO)}: {test['name']} ({len(test['name'])})"
+        for path in sorted((REPO / "models").rglob("*.yml"))
+        for test in (yaml.safe_load(path.read_text()) or {}).get("unit_tests") or []
+        if len(test["name"]) > 63
+    ]
+    assert not too_long, "unit test names longer than 63 characters:\n" + "\n".join(too_long)
