@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from cx_metrics import load as load_mod
-from cx_metrics.dbt import DbtError, run_dbt
+from cx_metrics.dbt import DbtError
 
 DEMO_DATA = Path("data/sample")
 
@@ -53,10 +53,6 @@ def cmd_generate(args: argparse.Namespace) -> None:
 def cmd_load(args: argparse.Namespace) -> None:
     with _step(f"load {args.folder} into {args.target}"):
         load_mod.load(args.folder, target=args.target, progress=_say)
-
-
-def _dbt_vars(args: argparse.Namespace) -> list[str]:
-    return ["--vars", args.vars] if args.vars else []
 
 
 def _build_options(args: argparse.Namespace):
@@ -125,9 +121,32 @@ def _summary() -> None:
             "select coalesce(sum(quarantined_rows), 0) from audit.audit__row_reconciliation"
         ).fetchone()[0]
         _say(f"  quarantined rows (all tables): {quarantined:,}")
+        _headline(con)
         _say(f"open it read-only: python -c \"import duckdb; duckdb.connect('{path}', read_only=True)\"")
     finally:
         con.close()
+
+
+HEADLINE_SQL = {
+    "AHT (minutes)": "select sum(handle_seconds_total) / sum(answered_legs) / 60 from marts.mart_queue_daily",
+    "service level": "select sum(answered_within_sl) / sum(offered_legs) from marts.mart_queue_daily",
+    "abandon rate": "select sum(abandoned_legs) / sum(offered_legs) from marts.mart_queue_daily",
+    "FCR": "select sum(fcr_contacts) / sum(evaluable_contacts) from marts.mart_fcr_daily",
+    "repeat contact rate": "select sum(repeated_contacts) / sum(evaluable_contacts) from marts.mart_fcr_daily",
+}
+
+
+def _headline(con) -> None:
+    """A few whole-period figures from the marts, so the demo shows numbers, not only counts."""
+    import duckdb
+
+    for label, sql in HEADLINE_SQL.items():
+        try:
+            value = con.execute(sql).fetchone()[0]
+        except duckdb.Error:
+            continue
+        if value is not None:
+            _say(f"  {label}: {value:.3f}")
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
