@@ -4,49 +4,63 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-EXTRAS ?= dev
-STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
-comma := ,
 
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export GX_ANALYTICS_ENABLED := false
 
-# Test-only warehouse and dbt artefacts, apart from the demo's.
+# Test-only artefacts (warehouses, dbt target/logs per engine), apart from the demo's.
 TEST_DIR := build/test
-TEST_DB := $(TEST_DIR)/fixtures.duckdb
-DBT_TEST_FLAGS := --project-dir . --profiles-dir profiles --target-path $(TEST_DIR)/target --log-path $(TEST_DIR)/logs
+ENGINES := duckdb,postgres,spark
 
-.PHONY: demo test install lint dbt-fixtures pytest clean
+.PHONY: demo test install install-test lint engines pytest clean
 
-$(STAMP): pyproject.toml
+define make_venv
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]"
+endef
+
+$(VENV)/.installed-demo: pyproject.toml
+	$(make_venv)
+	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
-install: $(STAMP)
+$(VENV)/.installed-test: pyproject.toml
+	$(make_venv)
+	$(BIN)/python -m pip install --quiet -e ".[dev,postgres,spark]"
+	@touch $@ $(VENV)/.installed-demo
 
-## The main job: sample data -> raw -> staging/quarantine -> marts, on embedded DuckDB.
-demo: $(STAMP)
+install: $(VENV)/.installed-demo
+install-test: $(VENV)/.installed-test
+
+## The main job: sample data -> raw -> guarded build (checks, staging, marts, publish) on DuckDB.
+demo: $(VENV)/.installed-demo
 	$(BIN)/cx-metrics demo
 
-## Every test: SQL lint, dbt build (unit + data tests) on the fixtures, pytest.
-test: $(STAMP) lint dbt-fixtures pytest
+## Every test: SQL lint; dbt build (unit + data tests) on the fixtures on DuckDB,
+## Postgres and Spark; pytest (cross-engine equality included). One throwaway
+## PostgreSQL server (installed from Debian's packages when missing) serves both.
+test: install-test lint
+	scripts/postgres.sh start
+	eval "$$(scripts/postgres.sh env)" && $(MAKE) --no-print-directory engines pytest CX_ENGINES=$(ENGINES); \
+	    status=$$?; scripts/postgres.sh stop; exit $$status
 
-lint: $(STAMP)
+lint: install-test
 	@echo "== sqlfluff lint models (dialect duckdb)"
 	@mkdir -p $(TEST_DIR)
 	CX_DUCKDB_PATH=$(TEST_DIR)/lint.duckdb $(BIN)/sqlfluff lint models
 
-dbt-fixtures: $(STAMP)
-	@echo "== dbt build on the hand-built fixtures (DuckDB)"
-	@mkdir -p $(TEST_DIR) && rm -f $(TEST_DB)
-	CX_DUCKDB_PATH=$(TEST_DB) $(BIN)/cx-metrics load tests/fixtures/raw
-	CX_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build $(DBT_TEST_FLAGS)
+# The fixtures built on every engine in CX_ENGINES (default: DuckDB only; `make
+# test` sets all three and provides the Postgres server). Spark needs Java 17.
+CX_ENGINES ?= duckdb
+engines: install-test
+	@case ",$(CX_ENGINES)," in *,spark,*) command -v java >/dev/null || \
+	    { apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless; } ;; esac
+	@for engine in $$(echo $(CX_ENGINES) | tr ',' ' '); do \
+	    scripts/engine_fixture_build.sh $$engine || exit 1; done
 
-pytest: $(STAMP)
-	@echo "== pytest"
-	$(BIN)/python -m pytest
+pytest: install-test
+	@echo "== pytest (engines: $(CX_ENGINES))"
+	CX_ENGINES=$(CX_ENGINES) CX_ENGINES_PREBUILT=1 $(BIN)/python -m pytest
 
 clean:
-	rm -rf build target logs warehouse data/sample
+	rm -rf build target logs warehouse data/sample reports
