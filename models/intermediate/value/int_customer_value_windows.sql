@@ -156,7 +156,7 @@ windowed as (
     from anchors
     cross join as_of
     left join orders
-        on anchors.customer_id = orders.customer_id and orders.ordered_at <= as_of.as_of
+        on anchors.customer_id = orders.customer_id and as_of.as_of >= orders.ordered_at
     group by
         anchors.anchor_scope,
         anchors.customer_id,

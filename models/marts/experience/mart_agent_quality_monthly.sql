@@ -35,17 +35,26 @@ as_of as (
     select * from {{ ref('int_as_of') }}
 ),
 
-qa_months as (
+dated_evaluations as (
     select
         cast({{ dbt.date_trunc('month', cx_metrics.reporting_date('qa_evaluations.evaluated_at')) }} as date) as month,
         qa_evaluations.agent_id,
-        count(*) as evaluations,
-        avg(cast(qa_evaluations.empathy_score as {{ cx_metrics.type_double() }})) as empathy_mean,
-        {{ cx_metrics.count_if('qa_evaluations.is_compliance_passed') }} as evaluations_passed
+        qa_evaluations.empathy_score,
+        qa_evaluations.is_compliance_passed
     from qa_evaluations
     cross join as_of
     where qa_evaluations.agent_id is not null and qa_evaluations.evaluated_at <= as_of.as_of
-    group by 1, 2
+),
+
+qa_months as (
+    select
+        month,
+        agent_id,
+        count(*) as evaluations,
+        avg(cast(empathy_score as {{ cx_metrics.type_double() }})) as empathy_mean,
+        {{ cx_metrics.count_if('is_compliance_passed') }} as evaluations_passed
+    from dated_evaluations
+    group by month, agent_id
 ),
 
 survey_months as (
@@ -70,7 +79,7 @@ leg_months as (
         sum(case when is_in_aht_scope then handle_seconds else 0 end) as aht_handle_seconds
     from call_legs
     where agent_id is not null and is_answered
-    group by 1, 2
+    group by cast({{ dbt.date_trunc('month', 'queued_date') }} as date), agent_id
 ),
 
 fcr_months as (
@@ -83,7 +92,7 @@ fcr_months as (
     inner join contacts
         on outcomes.contact_id = contacts.contact_id
     where contacts.agent_id is not null
-    group by 1, 2
+    group by cast({{ dbt.date_trunc('month', 'outcomes.started_date') }} as date), contacts.agent_id
 ),
 
 cost_months as (
@@ -92,7 +101,7 @@ cost_months as (
         agent_id,
         sum(work_cost) as work_cost
     from agent_daily
-    group by 1, 2
+    group by cast({{ dbt.date_trunc('month', 'date_day') }} as date), agent_id
 ),
 
 agent_months as (
@@ -130,8 +139,9 @@ joined as (
         qa_months.empathy_mean,
         {{ cx_metrics.safe_divide('qa_months.evaluations_passed', 'qa_months.evaluations') }} as compliance_rate,
         {{ cx_metrics.safe_divide('100 * survey_months.csat_satisfied', 'survey_months.csat_responses') }} as csat,
-        {{ cx_metrics.safe_divide('100 * (survey_months.promoters - survey_months.detractors)', 'survey_months.nps_responses') }}
-            as nps,
+        {{ cx_metrics.safe_divide(
+            '100 * (survey_months.promoters - survey_months.detractors)', 'survey_months.nps_responses'
+        ) }} as nps,
         {{ cx_metrics.safe_divide('leg_months.aht_handle_seconds', 'leg_months.aht_legs') }} as aht_seconds,
         {{ cx_metrics.safe_divide('fcr_months.fcr_contacts', 'fcr_months.evaluable_contacts') }} as fcr_rate,
         coalesce(cost_months.work_cost, 0) as work_cost

@@ -50,10 +50,14 @@ select
     cast(promoters as {{ dbt.type_bigint() }}) as promoters,
     cast(passives as {{ dbt.type_bigint() }}) as passives,
     cast(detractors as {{ dbt.type_bigint() }}) as detractors,
-    cast({{ cx_metrics.safe_divide('100 * (promoters - detractors)', 'nps_responses') }} as {{ cx_metrics.type_double() }})
-        as nps,
-    cast({{ cx_metrics.nps_margin_of_error('promoters', 'detractors', 'nps_responses') }} as {{ cx_metrics.type_double() }})
-        as nps_margin_of_error,
+    cast(
+        {{ cx_metrics.safe_divide('100 * (promoters - detractors)', 'nps_responses') }}
+        as {{ cx_metrics.type_double() }}
+    ) as nps,
+    cast(
+        {{ cx_metrics.nps_margin_of_error('promoters', 'detractors', 'nps_responses') }}
+        as {{ cx_metrics.type_double() }}
+    ) as nps_margin_of_error,
     cast(csat_responses as {{ dbt.type_bigint() }}) as csat_responses,
     cast({{ cx_metrics.safe_divide('100 * csat_satisfied', 'csat_responses') }} as {{ cx_metrics.type_double() }})
         as csat,

@@ -42,7 +42,9 @@ select
     cast(mentions as {{ dbt.type_bigint() }}) as mentions,
     cast(recommendation_mentions as {{ dbt.type_bigint() }}) as recommendation_mentions,
     cast(
-        {{ cx_metrics.safe_divide('100 * (positive_recommendations - negative_recommendations)', 'recommendation_mentions') }}
+        {{ cx_metrics.safe_divide(
+            '100 * (positive_recommendations - negative_recommendations)', 'recommendation_mentions'
+        ) }}
         as {{ cx_metrics.type_double() }}
     ) as sps
 from aggregated

@@ -34,6 +34,8 @@ select
         as revenue_before_avg,
     cast({{ cx_metrics.safe_divide('revenue_after_total', 'customers') }} as {{ cx_metrics.type_double() }})
         as revenue_after_avg,
-    cast({{ cx_metrics.safe_divide('retained_customers', 'customers_with_prior_order') }} as {{ cx_metrics.type_double() }})
-        as retention_rate
+    cast(
+        {{ cx_metrics.safe_divide('retained_customers', 'customers_with_prior_order') }}
+        as {{ cx_metrics.type_double() }}
+    ) as retention_rate
 from aggregated

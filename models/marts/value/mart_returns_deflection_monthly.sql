@@ -70,8 +70,8 @@ contacted_orders as (
     inner join contacts
         on
             matured_orders.customer_id = contacts.customer_id
-            and contacts.started_at > matured_orders.ordered_at
-            and contacts.started_at <= {{ dbt.dateadd('day', window_days, 'matured_orders.ordered_at') }}
+            and matured_orders.ordered_at < contacts.started_at
+            and {{ dbt.dateadd('day', window_days, 'matured_orders.ordered_at') }} >= contacts.started_at
     where contacts.is_handled
 ),
 
@@ -113,7 +113,7 @@ cost_months as (
         cast({{ dbt.date_trunc('month', 'date_day') }} as date) as month,
         sum(work_cost) as work_cost
     from agent_daily
-    group by 1
+    group by cast({{ dbt.date_trunc('month', 'date_day') }} as date)
 ),
 
 rated as (
@@ -161,6 +161,7 @@ select
     cast(retained_revenue as {{ cx_metrics.type_double() }}) as retained_revenue,
     cast(work_cost as {{ cx_metrics.type_double() }}) as work_cost,
     cast(
-        {{ cx_metrics.safe_divide('deflection_benefit + retained_revenue', 'work_cost') }} as {{ cx_metrics.type_double() }}
+        {{ cx_metrics.safe_divide('deflection_benefit + retained_revenue', 'work_cost') }}
+        as {{ cx_metrics.type_double() }}
     ) as benefit_cost_ratio
 from valued
