@@ -1,0 +1,482 @@
+"""Benchmark cx_metrics at scale, against the floor and against plain pandas (issue 7).
+
+    .venv/bin/python benchmarks/run.py [--scales 100k,1m,10m] [--out build/bench] [--guarded]
+
+For each scale: generate the raw exports (seed 42, 91 days, dirty_rate 0.01), load
+them into a fresh DuckDB file, run the full `dbt build` (every model, unit test and
+data test), optionally the guarded `cx-metrics build`, then the dbt run of only the
+three marts' subgraph (`+mart_queue_daily +mart_fcr_daily +mart_experience_monthly`),
+the hand-written floor (benchmarks/floor.sql) and the pandas path
+(benchmarks/pandas_impl.py). Every step is its own process: wall time, CPU time
+(user + sys, from os.wait4) and peak RSS are recorded per step, with the load
+average just before it. The marts, the floor and pandas must agree (integers, dates
+and text exactly, doubles to a relative 1e-9) or the run fails loudly.
+
+Writes <out>/results.json and regenerates the figures section of BENCHMARKS.md.
+Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SCALES = {"100k": 95_000, "1m": 950_000, "10m": 9_500_000}  # customers; ~0.35 contacts/customer/30 days
+MARTS = ("mart_queue_daily", "mart_fcr_daily", "mart_experience_monthly")
+KEYS = {
+    "mart_queue_daily": ["date_day", "queue"],
+    "mart_fcr_daily": ["date_day", "channel", "category"],
+    "mart_experience_monthly": ["month", "channel"],
+}
+PANDAS_RSS_CAP_GB = 12.0  # pandas is skipped when its projected peak RSS exceeds this
+KILL_RSS_GB = 16.0        # ...and killed if it ever gets there anyway
+REL_TOL = 1e-9
+
+
+def say(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def loadavg() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def machine() -> dict:
+    mem_kb = 0
+    with open("/proc/meminfo") as fh:
+        for line in fh:
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    cpu = ""
+    with open("/proc/cpuinfo") as fh:
+        for line in fh:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    import duckdb
+    import pandas
+    return {"cpu": cpu, "nproc": int(nproc), "cpu_count": os.cpu_count(), "memory_gb": round(mem_kb / 2**20, 1),
+            "kernel": platform.release(), "python": platform.python_version(), "duckdb": duckdb.__version__,
+            "pandas": pandas.__version__, "dbt": _dbt_version()}
+
+
+def _dbt_version() -> str:
+    out = subprocess.run([str(BIN / "dbt"), "--version"], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        if "installed:" in line:
+            return line.split(":", 1)[1].strip()
+    return "?"
+
+
+def _rss_of_tree(pid: int) -> int:
+    """Resident bytes of a process and its descendants (for the pandas kill guard)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/statm") as fh:
+                total += int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            with open(f"/proc/{p}/task/{p}/children") as fh:
+                todo += [int(c) for c in fh.read().split()]
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            pass
+    return total
+
+
+def run_step(name: str, cmd: list[str], env: dict | None = None, log: Path | None = None,
+             kill_rss_gb: float | None = None) -> dict:
+    """Run one step as a child process; wall, CPU (user+sys) and peak RSS from wait4."""
+    la = loadavg()
+    say(f"{name}: {' '.join(str(c) for c in cmd[:6])}{' ...' if len(cmd) > 6 else ''} (load {la[0]})")
+    out = open(log, "w") if log else None
+    start = time.perf_counter()
+    proc = subprocess.Popen([str(c) for c in cmd], env=env, cwd=ROOT, stdout=out or None,
+                            stderr=subprocess.STDOUT if out else None)
+    killed = []
+    if kill_rss_gb:
+        def guard() -> None:
+            while proc.poll() is None:
+                if _rss_of_tree(proc.pid) > kill_rss_gb * 2**30:
+                    killed.append(True)
+                    proc.kill()
+                    return
+                time.sleep(0.5)
+        threading.Thread(target=guard, daemon=True).start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - start
+    if out:
+        out.close()
+    result = {"step": name, "wall_s": round(wall, 2), "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+              "user_s": round(usage.ru_utime, 2), "sys_s": round(usage.ru_stime, 2),
+              "max_rss_mb": round(usage.ru_maxrss / 1024, 1), "load_before": la, "rc": proc.returncode}
+    if killed:
+        result["killed"] = f"RSS above {kill_rss_gb} GB"
+    say(f"{name}: {wall:.1f}s wall, {result['cpu_s']:.1f}s CPU, {result['max_rss_mb']:.0f} MB peak RSS"
+        + ("" if proc.returncode == 0 else f", exit {proc.returncode}"))
+    return result
+
+
+def dbt_env(db: Path, threads: int, memory_limit: str) -> dict:
+    env = dict(os.environ)
+    env.update({"CX_DUCKDB_PATH": str(db), "CX_THREADS": str(threads), "CX_DUCKDB_MEMORY_LIMIT": memory_limit,
+                "CX_TARGET": "duckdb", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "GX_ANALYTICS_ENABLED": "false"})
+    return env
+
+
+def dbt_cmd(args: list[str], work: Path, tag: str) -> list:
+    return [BIN / "dbt", *args, "--project-dir", ROOT, "--profiles-dir", ROOT / "profiles",
+            "--target", "duckdb", "--target-path", work / f"target_{tag}", "--log-path", work / f"logs_{tag}"]
+
+
+def model_times(run_results: Path) -> dict:
+    data = json.loads(run_results.read_text())
+    nodes = {}
+    for r in data["results"]:
+        nodes[r["unique_id"]] = {"status": r["status"], "s": round(r["execution_time"], 3)}
+    statuses: dict[str, int] = {}
+    for n in nodes.values():
+        statuses[n["status"]] = statuses.get(n["status"], 0) + 1
+    kinds: dict[str, float] = {}
+    for uid, n in nodes.items():
+        k = uid.split(".")[0]
+        kinds[k] = round(kinds.get(k, 0) + n["s"], 2)
+    top = sorted(((uid, n["s"]) for uid, n in nodes.items() if uid.startswith("model.")), key=lambda x: -x[1])
+    return {"elapsed_s": round(data.get("elapsed_time", 0), 2), "statuses": statuses, "seconds_by_kind": kinds,
+            "top_models": top[:12], "nodes": nodes}
+
+
+# ------------------------------------------------------------------------------ agreement
+def _norm(v):
+    import pandas as pd
+    if v is None:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if v is pd.NaT:
+        return None
+    if isinstance(v, (dt.datetime, pd.Timestamp)):
+        return v.date().isoformat() if hasattr(v, "date") else str(v)
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if hasattr(v, "item"):  # numpy scalar
+        return v.item()
+    return v
+
+
+def compare(reference, other, mart: str, label: str) -> list[str]:
+    """Sorted-frame comparison; integers/dates/text exactly, doubles to REL_TOL. Differences as text."""
+    problems: list[str] = []
+    cols = list(reference.columns)
+    if list(other.columns) != cols:
+        return [f"{mart} {label}: columns {list(other.columns)} != {cols}"]
+    if len(other) != len(reference):
+        problems.append(f"{mart} {label}: {len(other)} rows, dbt has {len(reference)}")
+    key = KEYS[mart]
+
+    def rows(frame):
+        recs = [tuple(_norm(x) for x in r) for r in frame.itertuples(index=False, name=None)]
+        idx = [cols.index(k) for k in key]
+        return sorted(recs, key=lambda r: tuple((r[i] is None, "" if r[i] is None else str(r[i])) for i in idx))
+
+    for a, b in zip(rows(reference), rows(other)):
+        for c, x, y in zip(cols, a, b):
+            if x is None or y is None:
+                same = x is None and y is None
+            elif isinstance(x, float) or isinstance(y, float):
+                same = (isinstance(x, (int, float)) and isinstance(y, (int, float))
+                        and math.isclose(float(x), float(y), rel_tol=REL_TOL, abs_tol=1e-12))
+                if same and isinstance(x, int) != isinstance(y, int):  # an integer column must stay integer
+                    same = float(x).is_integer() and float(y).is_integer() and int(x) == int(y)
+            else:
+                same = x == y
+            if not same:
+                problems.append(f"{mart} {label}: key {[a[cols.index(k)] for k in key]} column {c}: dbt {x!r} "
+                                f"vs {label} {y!r}")
+                if len(problems) > 10:
+                    return problems
+    return problems
+
+
+def read_marts(db: Path) -> dict:
+    import duckdb
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {m: con.sql(f"select * from marts.{m}").df() for m in MARTS}
+    finally:
+        con.close()
+
+
+def read_parquets(folder: Path) -> dict:
+    import pandas as pd
+    return {m: pd.read_parquet(folder / f"{m}.parquet") for m in MARTS}
+
+
+# ------------------------------------------------------------------------------ one scale
+def bench_scale(name: str, customers: int, out: Path, args, previous: dict | None) -> dict:
+    work = out / name
+    raw = work / "raw"
+    db = work / "bench.duckdb"
+    work.mkdir(parents=True, exist_ok=True)
+    env = dbt_env(db, args.threads, args.memory_limit)
+    py = sys.executable
+    res: dict = {"scale": name, "customers": customers, "steps": {}}
+    steps = res["steps"]
+
+    # generate
+    if raw.exists():
+        shutil.rmtree(raw)
+    gen_code = ("import json,sys,datetime as d; from cx_metrics.generate import generate; "
+                f"m=generate({str(raw)!r}, customers={customers}, days={args.days}, start=d.date(2026,6,1), "
+                f"seed={args.seed}, dirty_rate={args.dirty_rate}, progress=lambda s: print(s, flush=True))")
+    steps["generate"] = run_step("generate", [py, "-c", gen_code], log=work / "generate.log")
+    _check(steps["generate"], work / "generate.log")
+    res["raw_rows"] = _raw_rows(raw)
+    res["raw_mb"] = round(sum(f.stat().st_size for f in raw.glob("*.parquet")) / 2**20, 1)
+    say(f"{name}: raw rows {res['raw_rows']}")
+
+    # load
+    for p in (db, Path(str(db) + ".wal")):
+        p.unlink(missing_ok=True)
+    steps["load"] = run_step("load", [BIN / "cx-metrics", "load", raw, "--target", "duckdb"], env=env,
+                             log=work / "load.log")
+    _check(steps["load"], work / "load.log")
+    res["contacts"] = None
+
+    # full dbt build
+    steps["dbt_build"] = run_step("dbt build (full)", dbt_cmd(["build"], work, "build"), env=env,
+                                  log=work / "dbt_build.log")
+    res["dbt_build_results"] = model_times(work / "target_build" / "run_results.json")
+    st = res["dbt_build_results"]["statuses"]
+    say(f"dbt build node statuses: {st}; time by kind: {res['dbt_build_results']['seconds_by_kind']}")
+    if steps["dbt_build"]["rc"] != 0:
+        bad = [u for u, n in res["dbt_build_results"]["nodes"].items() if n["status"] in ("error", "fail")]
+        say(f"WARNING: dbt build exited {steps['dbt_build']['rc']}; failing nodes: {bad[:10]}")
+        res["dbt_build_failures"] = bad
+
+    # the three marts' subgraph alone (models only), on the built warehouse
+    select = " ".join(f"+{m}" for m in MARTS)
+    steps["dbt_marts_subgraph"] = run_step(
+        "dbt run (three marts' subgraph)", dbt_cmd(["run", "--select", *select.split()], work, "subgraph"),
+        env=env, log=work / "dbt_subgraph.log")
+    _check(steps["dbt_marts_subgraph"], work / "dbt_subgraph.log")
+    sub = model_times(work / "target_subgraph" / "run_results.json")
+    res["dbt_subgraph_results"] = sub
+    res["dbt_subgraph_model_seconds"] = round(sum(n["s"] for n in sub["nodes"].values()), 2)
+
+    with_contacts = _count_contacts(db)
+    res["contacts"] = with_contacts
+    say(f"{name}: {with_contacts:,} contacts in fct_contacts")
+
+    # the floor
+    floor_out = work / "floor"
+    steps["floor"] = run_step("floor (floor.sql)", [py, ROOT / "benchmarks" / "floor_run.py", db, floor_out,
+                                                    str(args.threads), args.memory_limit], log=work / "floor.log")
+    _check(steps["floor"], work / "floor.log")
+    res["floor_sql_s"] = json.loads((floor_out / "timing.json").read_text())["sql_s"]
+
+    # pandas, with a memory guard
+    pandas_out = work / "pandas"
+    projected = None
+    if previous and previous.get("steps", {}).get("pandas", {}).get("rc") == 0:
+        ratio = res["raw_mb"] / previous["raw_mb"]
+        projected = previous["steps"]["pandas"]["max_rss_mb"] / 1024 * ratio
+    res["pandas_projected_gb"] = None if projected is None else round(projected, 1)
+    if args.skip_pandas or (projected is not None and projected > PANDAS_RSS_CAP_GB):
+        why = "skipped" if args.skip_pandas else f"not run: would need ~{projected:.0f} GB (cap {PANDAS_RSS_CAP_GB:.0f} GB)"
+        say(f"pandas {why}")
+        steps["pandas"] = {"step": "pandas", "not_run": why}
+    else:
+        steps["pandas"] = run_step("pandas (pandas_impl.py)", [py, ROOT / "benchmarks" / "pandas_impl.py", raw,
+                                                               pandas_out], log=work / "pandas.log",
+                                   kill_rss_gb=KILL_RSS_GB)
+        if steps["pandas"].get("killed"):
+            steps["pandas"]["not_run"] = f"killed: RSS above {KILL_RSS_GB:.0f} GB"
+        else:
+            _check(steps["pandas"], work / "pandas.log")
+
+    # agreement
+    say("agreement check: dbt marts vs floor vs pandas")
+    reference = read_marts(db)
+    problems = []
+    for m in MARTS:
+        problems += compare(reference[m], read_parquets(floor_out)[m], m, "floor")
+    if "not_run" not in steps["pandas"]:
+        pandas_frames = read_parquets(pandas_out)
+        for m in MARTS:
+            problems += compare(reference[m], pandas_frames[m], m, "pandas")
+    res["mart_rows"] = {m: len(reference[m]) for m in MARTS}
+    res["agreement"] = "pass" if not problems else "FAIL"
+    res["agreement_problems"] = problems
+    if problems:
+        say("AGREEMENT FAILED:\n  " + "\n  ".join(problems))
+    else:
+        say(f"agreement: pass ({res['mart_rows']}; doubles to rel {REL_TOL})")
+
+    # guarded pipeline (GX checks between layers, atomic publish), optional
+    if args.guarded:
+        steps["cx_metrics_build"] = run_step("cx-metrics build (guarded)", [BIN / "cx-metrics", "build"],
+                                             env=dict(env, CX_DBT_TARGET_PATH=str(work / "target_guarded")),
+                                             log=work / "cx_build.log")
+
+    res["ratios"] = ratios(res)
+    say(f"{name}: ratios {res['ratios']}")
+    res["disk_after"] = shutil.disk_usage(out).free // 2**30
+    return res
+
+
+def ratios(res: dict) -> dict:
+    s = res["steps"]
+    out = {"dbt_subgraph_over_floor": round(s["dbt_marts_subgraph"]["wall_s"] / s["floor"]["wall_s"], 2),
+           "dbt_subgraph_models_over_floor_sql": round(res["dbt_subgraph_model_seconds"] / res["floor_sql_s"], 2)}
+    if "wall_s" in s.get("pandas", {}):
+        out["pandas_over_dbt_subgraph"] = round(s["pandas"]["wall_s"] / s["dbt_marts_subgraph"]["wall_s"], 2)
+        out["pandas_over_floor"] = round(s["pandas"]["wall_s"] / s["floor"]["wall_s"], 2)
+    return out
+
+
+def _check(step: dict, log: Path) -> None:
+    if step["rc"] != 0:
+        tail = log.read_text().splitlines()[-30:] if log.exists() else []
+        raise SystemExit(f"step {step['step']} failed (exit {step['rc']}); last lines of {log}:\n" + "\n".join(tail))
+
+
+def _raw_rows(raw: Path) -> dict:
+    import pyarrow.parquet as pq
+    return {f.stem: pq.ParquetFile(f).metadata.num_rows for f in sorted(raw.glob("*.parquet"))}
+
+
+def _count_contacts(db: Path) -> int:
+    import duckdb
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.sql("select count(*) from marts.fct_contacts").fetchone()[0]
+    finally:
+        con.close()
+
+
+# ------------------------------------------------------------------------------ report
+def render_table(run: dict) -> str:
+    lines = []
+    m = run["machine"]
+    lines.append(f"Measured {run['started']} → {run['finished']} (one run, `benchmarks/run.py --scales "
+                 f"{','.join(r['scale'] for r in run['scales'])}`), on {m['cpu']}, nproc {m['nproc']}, "
+                 f"{m['memory_gb']} GB RAM, DuckDB {m['duckdb']}, dbt-core {m['dbt']}, pandas {m['pandas']}, "
+                 f"Python {m['python']}. dbt: `CX_THREADS={run['threads']}`, "
+                 f"`CX_DUCKDB_MEMORY_LIMIT={run['memory_limit']}`. Load average (1 min) at start "
+                 f"{run['load_start'][0]}, at end {run['load_end'][0]}.")
+    lines.append("")
+    lines.append("| scale | contacts | raw rows | step | wall s | CPU s | peak RSS MB | load before |")
+    lines.append("|---|---:|---:|---|---:|---:|---:|---:|")
+    for r in run["scales"]:
+        raw_rows = sum(r["raw_rows"].values())
+        first = True
+        for key, st in r["steps"].items():
+            label = {"generate": "generate", "load": "load", "dbt_build": "**dbt build (full)**",
+                     "dbt_marts_subgraph": "dbt run, 3 marts' subgraph", "floor": "floor.sql",
+                     "pandas": "pandas", "cx_metrics_build": "cx-metrics build (guarded)"}[key]
+            head = (f"{r['scale']} | {r['contacts']:,} | {raw_rows:,}" if first else " | | ")
+            first = False
+            if "not_run" in st:
+                lines.append(f"| {head} | {label} | {st['not_run']} | | | |")
+            else:
+                lines.append(f"| {head} | {label} | {st['wall_s']:.1f} | {st['cpu_s']:.1f} | "
+                             f"{st['max_rss_mb']:,.0f} | {st['load_before'][0]} |")
+    lines.append("")
+    lines.append("| scale | full build wall s | nodes | dbt subgraph / floor (wall) | dbt subgraph models Σ / floor SQL | "
+                 "pandas / dbt subgraph | pandas / floor | agreement |")
+    lines.append("|---|---:|---|---:|---:|---:|---:|---|")
+    for r in run["scales"]:
+        ra = r["ratios"]
+        st = r["dbt_build_results"]["statuses"]
+        lines.append(f"| {r['scale']} | {r['steps']['dbt_build']['wall_s']:.1f} | "
+                     f"{', '.join(f'{k} {v}' for k, v in sorted(st.items()))} | "
+                     f"{ra['dbt_subgraph_over_floor']} | {ra['dbt_subgraph_models_over_floor_sql']} | "
+                     f"{ra.get('pandas_over_dbt_subgraph', 'n/a')} | {ra.get('pandas_over_floor', 'n/a')} | "
+                     f"{r['agreement']} |")
+    lines.append("")
+    lines.append("Slowest models of the full build (seconds, from `run_results.json`):")
+    lines.append("")
+    scales = run["scales"]
+    lines.append("| model | " + " | ".join(r["scale"] for r in scales) + " |")
+    lines.append("|---|" + "---:|" * len(scales))
+    last = scales[-1]["dbt_build_results"]["top_models"]
+    for uid, _ in last[:12]:
+        vals = [str(r["dbt_build_results"]["nodes"].get(uid, {}).get("s", "")) for r in scales]
+        lines.append(f"| {uid.split('.')[-1]} | " + " | ".join(vals) + " |")
+    lines.append("")
+    kinds = " ; ".join(f"{r['scale']}: " + ", ".join(f"{k} {v}s" for k, v in r["dbt_build_results"]["seconds_by_kind"].items())
+                       for r in scales)
+    lines.append(f"Node time summed by kind (both threads together): {kinds}.")
+    return "\n".join(lines)
+
+
+def write_markdown(run: dict) -> None:
+    path = ROOT / "BENCHMARKS.md"
+    begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+    text = path.read_text() if path.exists() else f"# Benchmarks\n\n{begin}\n{end}\n"
+    if begin not in text:
+        text += f"\n{begin}\n{end}\n"
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    path.write_text(f"{head}{begin}\n{render_table(run)}\n{end}{tail}")
+    say(f"wrote {path}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--scales", default="100k,1m,10m")
+    p.add_argument("--out", type=Path, default=ROOT / "build" / "bench")
+    p.add_argument("--days", type=int, default=91)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--dirty-rate", type=float, default=0.01)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--memory-limit", default="5GB")
+    p.add_argument("--guarded", action="store_true", help="also time the guarded `cx-metrics build`")
+    p.add_argument("--skip-pandas", action="store_true")
+    p.add_argument("--keep-raw", action="store_true", help="keep the largest scale's raw files")
+    p.add_argument("--no-markdown", action="store_true")
+    args = p.parse_args(argv)
+    out = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    run = {"started": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "machine": machine(), "load_start": loadavg(),
+           "threads": args.threads, "memory_limit": args.memory_limit, "scales": []}
+    say(f"machine {run['machine']}, load {run['load_start']}")
+    failed = False
+    previous = None
+    names = [s.strip() for s in args.scales.split(",") if s.strip()]
+    for name in names:
+        r = bench_scale(name, SCALES[name], out, args, previous)
+        run["scales"].append(r)
+        previous = r
+        failed |= r["agreement"] != "pass"
+        (out / "results.json").write_text(json.dumps(run, indent=1, default=str))
+        if name == names[-1] and name == "10m" and not args.keep_raw:
+            shutil.rmtree(out / name / "raw", ignore_errors=True)
+    run["finished"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+    run["load_end"] = loadavg()
+    (out / "results.json").write_text(json.dumps(run, indent=1, default=str))
+    say(f"results: {out / 'results.json'}")
+    if not args.no_markdown:
+        write_markdown(run)
+    if failed:
+        say("FAILED: the floor or pandas disagree with the marts (see above)")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
