@@ -106,18 +106,25 @@ def _validate(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> RawFi
             f"{path}: table '{table.name}' is missing required column(s) "
             + ", ".join(f"'{c}'" for c in missing)
         )
-    for name, kind in table.columns.items():
-        target = DUCKDB_TYPES[kind]
-        bad, sample = con.execute(
-            f'select count(*), any_value(cast("{name}" as varchar)) from {probe.reader} '
-            f'where "{name}" is not null and try_cast("{name}" as {target}) is null'
-        ).fetchone()
-        if bad:
+    # One pass over the file: the row count and, per column, how many values
+    # do not cast to the contract type. The sample is fetched only on failure.
+    columns = list(table.columns.items())
+    bad_counts = ", ".join(
+        f'sum(case when "{name}" is not null and try_cast("{name}" as {DUCKDB_TYPES[kind]}) is null '
+        f"then 1 else 0 end)"
+        for name, kind in columns
+    )
+    rows, *bad = con.execute(f"select count(*), {bad_counts} from {probe.reader}").fetchone()
+    for (name, kind), count in zip(columns, bad):
+        if count:
+            sample = con.execute(
+                f'select cast("{name}" as varchar) from {probe.reader} '
+                f'where "{name}" is not null and try_cast("{name}" as {DUCKDB_TYPES[kind]}) is null limit 1'
+            ).fetchone()[0]
             raise LoadError(
-                f"{path}: table '{table.name}', column '{name}': {bad} value(s) are not of type "
+                f"{path}: table '{table.name}', column '{name}': {count} value(s) are not of type "
                 f"{kind} (e.g. {sample!r})"
             )
-    rows = con.execute(f"select count(*) from {probe.reader}").fetchone()[0]
     return RawFile(table, path, rows)
 
 
