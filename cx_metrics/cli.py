@@ -133,6 +133,10 @@ HEADLINE_SQL = {
     "abandon rate": "select sum(abandoned_legs) / sum(offered_legs) from marts.mart_queue_daily",
     "FCR": "select sum(fcr_contacts) / sum(evaluable_contacts) from marts.mart_fcr_daily",
     "repeat contact rate": "select sum(repeated_contacts) / sum(evaluable_contacts) from marts.mart_fcr_daily",
+    "NPS (all responses)": "select 100.0 * (sum(promoters) - sum(detractors)) / sum(nps_responses) "
+                           "from marts.mart_experience_monthly",
+    "IXS (latest month with a score)": "select ixs from marts.mart_ixs_monthly where ixs is not null "
+                                       "order by month desc limit 1",
 }
 
 
