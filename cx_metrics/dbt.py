@@ -1,15 +1,16 @@
-"""Run dbt in-process against this project, with our profiles folder."""
+"""How this package calls dbt: the project folder and the command line."""
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
 class DbtError(Exception):
-    """A dbt command that did not succeed."""
+    """The dbt project cannot be found or a dbt command did not succeed."""
 
 
 def project_dir() -> Path:
@@ -20,22 +21,28 @@ def project_dir() -> Path:
     return root
 
 
-def quiet_environment() -> None:
-    """Keep dbt and GX from calling out (no network here, and none wanted)."""
-    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+def dbt_command(
+    args: list[str],
+    target: str | None = None,
+    target_path: Path | None = None,
+    log_path: Path | None = None,
+    vars: str | None = None,
+) -> list[str]:
+    """The dbt CLI call for this project and our profiles folder, to run in a subprocess.
 
-
-def run_dbt(args: list[str], target: str | None = None) -> None:
-    """Invoke `dbt <args>` for this project; raise DbtError unless it succeeds."""
-    from dbt.cli.main import dbtRunner  # imported late: dbt's import takes a second
-
-    quiet_environment()
+    A subprocess, not dbt's in-process runner: dbt-duckdb keeps the warehouse file
+    open inside the process with its own settings, which blocks read-only checks
+    and swapping the file afterwards.
+    """
     root = project_dir()
-    full = [*args, "--project-dir", str(root), "--profiles-dir", str(root / "profiles")]
+    cmd = [sys.executable, "-m", "dbt.cli.main", *args, "--project-dir", str(root),
+           "--profiles-dir", str(root / "profiles")]
     if target:
-        full += ["--target", target]
-    result = dbtRunner().invoke(full)
-    if not result.success:
-        detail = f": {result.exception}" if result.exception else ""
-        raise DbtError(f"dbt {' '.join(args)} failed{detail}")
+        cmd += ["--target", target]
+    if target_path:
+        cmd += ["--target-path", str(target_path)]
+    if log_path:
+        cmd += ["--log-path", str(log_path)]
+    if vars:
+        cmd += ["--vars", vars]
+    return cmd

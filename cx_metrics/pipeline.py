@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
-from cx_metrics.dbt import project_dir
+from cx_metrics.dbt import dbt_command, project_dir
 from cx_metrics.load import duckdb_path
 from cx_metrics.quality import marts, raw, staging
 from cx_metrics.quality.runner import LayerResult, QualityRun, connect_read_only, write_report
@@ -127,20 +127,6 @@ def publish(build_file: Path, published: Path, fingerprint: tuple[int, int]) -> 
     os.replace(build_file, published)
 
 
-def dbt_command(args: list[str], options: BuildOptions) -> list[str]:
-    """The dbt CLI call for this project with the run's target, paths and vars."""
-    root = project_dir()
-    cmd = [sys.executable, "-m", "dbt.cli.main", *args, "--project-dir", str(root),
-           "--profiles-dir", str(root / "profiles"), "--target", options.target]
-    if options.dbt_target_path:
-        cmd += ["--target-path", str(options.dbt_target_path)]
-    if options.dbt_log_path:
-        cmd += ["--log-path", str(options.dbt_log_path)]
-    if options.vars:
-        cmd += ["--vars", options.vars]
-    return cmd
-
-
 def _run_results(options: BuildOptions) -> Path:
     target = options.dbt_target_path or Path("target")
     return (target if target.is_absolute() else project_dir() / target) / "run_results.json"
@@ -173,7 +159,8 @@ def run_dbt_build(args: list[str], database: Path | None, options: BuildOptions)
         env["CX_DUCKDB_PATH"] = str(database)
     _run_results(options).unlink(missing_ok=True)  # never report a previous run's failures
     tail: deque[str] = deque(maxlen=12)
-    with subprocess.Popen(dbt_command(["build", *args], options), env=env, stdout=subprocess.PIPE,
+    with subprocess.Popen(dbt_command(["build", *args], options.target, options.dbt_target_path,
+                                      options.dbt_log_path, options.vars), env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True) as proc:
         for line in proc.stdout:
             print(line, end="", flush=True)

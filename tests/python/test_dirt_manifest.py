@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from cx_metrics.contract import TABLES
-from cx_metrics.dbt import project_dir
+from cx_metrics.dbt import dbt_command
 from cx_metrics.load import load
 
 DIRTY_RATE = 0.02
@@ -35,13 +34,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, duckdb.DuckDB
     load(root / "raw")
     # dbt in its own process, as a user runs it: in-process dbt-duckdb keeps the
     # file open with settings a read-only connection here may not share.
-    dbt = Path(sys.executable).with_name("dbt")
-    project = project_dir()
     subprocess.run(
-        [str(dbt), "build", "--select", "resource_type:seed", "staging", "audit",
-         "--exclude", "test_type:unit", "--indirect-selection", "cautious",
-         "--project-dir", str(project), "--profiles-dir", str(project / "profiles"),
-         "--target-path", str(root / "target"), "--log-path", str(root / "logs")],
+        dbt_command(["build", "--select", "resource_type:seed", "staging", "audit",
+                     "--exclude", "test_type:unit", "--indirect-selection", "cautious"],
+                    target="duckdb", target_path=root / "target", log_path=root / "logs"),
         check=True, env={**os.environ, "CX_DUCKDB_PATH": str(root / "wh.duckdb")},
         stdout=subprocess.DEVNULL,
     )
