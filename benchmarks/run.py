@@ -245,22 +245,30 @@ def bench_scale(name: str, customers: int, out: Path, args, previous: dict | Non
     raw = work / "raw"
     db = work / "bench.duckdb"
     work.mkdir(parents=True, exist_ok=True)
-    env = dbt_env(db, args.threads, args.memory_limit)
+    memory_limit = scale_setting(args.memory_limit, name)
+    env = dbt_env(db, args.threads, memory_limit)
+    res_memory = memory_limit
     py = sys.executable
-    res: dict = {"scale": name, "customers": customers, "steps": {}}
+    res: dict = {"scale": name, "customers": customers, "steps": {}, "memory_limit": res_memory}
     steps = res["steps"]
 
     # generate
-    if raw.exists():
+    shards = -(-customers // SHARD_CUSTOMERS)
+    res["shards"] = shards
+    reuse = args.reuse_raw and (raw / "calls.parquet").exists() and (raw / "ticket_events.parquet").exists()
+    if raw.exists() and not reuse:
         shutil.rmtree(raw)
+    if reuse:
+        say(f"{name}: reusing the raw files in {raw} (--reuse-raw)")
+        steps["generate"] = {"step": "generate", "not_run": "reused the raw files of an earlier run"}
     shards = -(-customers // SHARD_CUSTOMERS)
     gen_code = ("import sys,datetime as d; sys.path.insert(0, %r); import run; "
                 "run.generate_sharded(%r, %d, %d, %d, %r, %d)"
                 % (str(ROOT / "benchmarks"), str(raw), customers, args.days, args.seed, args.dirty_rate, shards))
-    steps["generate"] = run_step(f"generate ({shards} shard{'s' if shards > 1 else ''})", [py, "-c", gen_code],
-                                 log=work / "generate.log")
-    res["shards"] = shards
-    _check(steps["generate"], work / "generate.log")
+    if not reuse:
+        steps["generate"] = run_step(f"generate ({shards} shard{'s' if shards > 1 else ''})",
+                                     [py, "-c", gen_code], log=work / "generate.log")
+        _check(steps["generate"], work / "generate.log")
     res["raw_rows"] = _raw_rows(raw)
     res["raw_mb"] = round(sum(f.stat().st_size for f in raw.glob("*.parquet")) / 2**20, 1)
     say(f"{name}: raw rows {res['raw_rows']}")
@@ -283,6 +291,12 @@ def bench_scale(name: str, customers: int, out: Path, args, previous: dict | Non
         bad = [u for u, n in res["dbt_build_results"]["nodes"].items() if n["status"] in ("error", "fail")]
         say(f"WARNING: dbt build exited {steps['dbt_build']['rc']}; failing nodes: {bad[:10]}")
         res["dbt_build_failures"] = bad
+        errors = [ln.strip() for ln in (work / "dbt_build.log").read_text().splitlines() if "Error:" in ln]
+        res["dbt_build_errors"] = errors[:5]
+        say(f"dbt build failed at {name}: {errors[:3]}; the rest of this scale is not run")
+        res["agreement"] = "not checked: dbt build failed"
+        res["ratios"] = {}
+        return res
 
     # the three marts' subgraph: its models' times inside the full build (from the manifest's
     # parent map), and, unless skipped at this scale, a dbt run of only that subgraph
@@ -301,7 +315,7 @@ def bench_scale(name: str, customers: int, out: Path, args, previous: dict | Non
     # the floor
     floor_out = work / "floor"
     steps["floor"] = run_step("floor (floor.sql)", [py, ROOT / "benchmarks" / "floor_run.py", db, floor_out,
-                                                    str(args.threads), args.memory_limit], log=work / "floor.log")
+                                                    str(args.threads), memory_limit], log=work / "floor.log")
     _check(steps["floor"], work / "floor.log")
     res["floor_sql_s"] = json.loads((floor_out / "timing.json").read_text())["sql_s"]
 
@@ -379,6 +393,14 @@ def subgraph_ids(manifest: Path) -> set[str]:
         seen.add(n)
         todo += [p for p in parents.get(n, []) if p.startswith("model.")]
     return seen
+
+
+def scale_setting(value: str, scale: str) -> str:
+    """'5GB' for every scale, or per scale: '100k=5GB,1m=5GB,10m=10GB'."""
+    if "=" not in value:
+        return value
+    pairs = dict(item.split("=", 1) for item in value.split(","))
+    return pairs.get(scale, pairs.get("default", "5GB"))
 
 
 def ratios(res: dict) -> dict:
@@ -490,7 +512,7 @@ def render_table(run: dict) -> str:
         lines.append(f"| {r['scale']} | {r['steps']['dbt_build']['wall_s']:.1f} | "
                      f"{', '.join(f'{k} {v}' for k, v in sorted(st.items()))} | "
                      f"{ra.get('dbt_subgraph_over_floor', 'n/a')} | {ra.get('dbt_subgraph_models_over_floor_sql', 'n/a')} | "
-                     f"{ra['dbt_build_subgraph_models_over_floor_sql']} | "
+                     f"{ra.get('dbt_build_subgraph_models_over_floor_sql', 'n/a')} | "
                      f"{ra.get('pandas_over_dbt_subgraph', 'n/a')} | {ra.get('pandas_over_floor', 'n/a')} | "
                      f"{r['agreement']} |")
     lines.append("")
@@ -533,6 +555,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--memory-limit", default="5GB")
     p.add_argument("--guarded", action="store_true", help="also time the guarded `cx-metrics build`")
     p.add_argument("--skip-pandas", action="store_true")
+    p.add_argument("--reuse-raw", action="store_true", help="keep raw files already generated for a scale")
     p.add_argument("--subgraph-scales", default="100k,1m,10m",
                    help="scales at which the three marts' subgraph is also run on its own")
     p.add_argument("--keep-raw", action="store_true", help="keep the largest scale's raw files")
@@ -551,6 +574,8 @@ def main(argv: list[str] | None = None) -> int:
         run["scales"].append(r)
         previous = r
         failed |= r["agreement"] != "pass"
+        if "dbt_build_failures" in r:
+            previous = None
         (out / "results.json").write_text(json.dumps(run, indent=1, default=str))
         if name == names[-1] and name == "10m" and not args.keep_raw:
             shutil.rmtree(out / name / "raw", ignore_errors=True)
