@@ -494,7 +494,7 @@ def render_table(run: dict) -> str:
             label = {"generate": f"generate ({r.get('shards', 1)} shard(s))", "load": "load", "dbt_build": "**dbt build (full)**",
                      "dbt_marts_subgraph": "dbt run, 3 marts' subgraph", "floor": "floor.sql",
                      "pandas": "pandas", "cx_metrics_build": "cx-metrics build (guarded)"}[key]
-            head = (f"{r['scale']} | {r['contacts']:,} | {raw_rows:,}" if first else " | | ")
+            head = (f"{r['scale']} | {r.get('contacts') or 0:,} | {raw_rows:,}" if first else " | | ")
             first = False
             if "not_run" in st:
                 lines.append(f"| {head} | {label} | {st['not_run']} | | | |")
