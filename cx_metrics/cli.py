@@ -11,6 +11,7 @@ from pathlib import Path
 
 from cx_metrics import load as load_mod
 from cx_metrics.dbt import DbtError
+from cx_metrics.pipeline import PipelineStopped
 
 DEMO_DATA = Path("data/sample")
 
@@ -215,14 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         args.func(args)
-    except (load_mod.LoadError, DbtError) as exc:
-        _say(f"error: {exc}")
-        return 1
-    except Exception as exc:
-        from cx_metrics.pipeline import PipelineStopped
-
-        if not isinstance(exc, PipelineStopped):
-            raise
+    except (load_mod.LoadError, DbtError, PipelineStopped) as exc:
         _say(f"error: {exc}")
         return 1
     return 0
