@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('commerce', 'customers') }}
+    {{ cx_metrics.ranked_copies(source('commerce', 'customers'), 'customer_id', '_loaded_at desc') }}
 ),
 
 segment_map as (
@@ -13,11 +13,7 @@ segment_map as (
 normalised as (
     select
         source.*,
-        {{ cx_metrics.enum_value('segment_map', 'source.segment') }} as segment__normalised,
-        row_number() over (
-            partition by source.customer_id
-            order by source._loaded_at desc
-        ) as _row_rank
+        {{ cx_metrics.enum_value('segment_map', 'source.segment') }} as segment__normalised
     from source
     left join segment_map
         on {{ cx_metrics.enum_key('source.segment') }} = segment_map.raw_value

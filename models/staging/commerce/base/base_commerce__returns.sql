@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('commerce', 'returns') }}
+    {{ cx_metrics.ranked_copies(source('commerce', 'returns'), 'return_id', '_loaded_at desc') }}
 ),
 
 reason_map as (
@@ -13,11 +13,7 @@ reason_map as (
 normalised as (
     select
         source.*,
-        {{ cx_metrics.enum_value('reason_map', 'source.reason') }} as reason__normalised,
-        row_number() over (
-            partition by source.return_id
-            order by source._loaded_at desc
-        ) as _row_rank
+        {{ cx_metrics.enum_value('reason_map', 'source.reason') }} as reason__normalised
     from source
     left join reason_map
         on {{ cx_metrics.enum_key('source.reason') }} = reason_map.raw_value

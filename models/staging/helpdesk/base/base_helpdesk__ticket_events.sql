@@ -9,7 +9,7 @@
 with
 
 source as (
-    select * from {{ source('helpdesk', 'ticket_events') }}
+    {{ cx_metrics.ranked_copies(source('helpdesk', 'ticket_events'), 'event_id', '_loaded_at desc') }}
 ),
 
 tickets as (
@@ -32,11 +32,7 @@ normalised as (
         source.*,
         {{ cx_metrics.enum_value('event_type_map', 'source.event_type') }} as event_type__normalised,
         {{ cx_metrics.enum_value('status_map', 'source.new_status') }} as new_status__normalised,
-        tickets.created_at as ticket_created_at,
-        row_number() over (
-            partition by source.event_id
-            order by source._loaded_at desc
-        ) as _row_rank
+        tickets.created_at as ticket_created_at
     from source
     left join tickets
         on trim(source.ticket_id) = tickets.ticket_id

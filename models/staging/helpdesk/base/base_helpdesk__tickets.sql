@@ -3,7 +3,8 @@
 with
 
 source as (
-    select * from {{ source('helpdesk', 'tickets') }}
+    -- a ticket is re-extracted whenever it changes: the latest update wins
+    {{ cx_metrics.ranked_copies(source('helpdesk', 'tickets'), 'ticket_id', 'updated_at desc, _loaded_at desc') }}
 ),
 
 channel_map as (
@@ -29,11 +30,6 @@ normalised as (
         {{ cx_metrics.enum_value('category_map', 'source.category') }} as category__normalised,
         {{ cx_metrics.enum_value('priority_map', 'source.priority') }} as priority__normalised,
         {{ cx_metrics.enum_value('status_map', 'source.status') }} as status__normalised,
-        -- a ticket is re-extracted whenever it changes: the latest update wins
-        row_number() over (
-            partition by source.ticket_id
-            order by source.updated_at desc, source._loaded_at desc
-        ) as _row_rank
     from source
     left join channel_map
         on {{ cx_metrics.enum_key('source.channel') }} = channel_map.raw_value

@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('social', 'social_mentions') }}
+    {{ cx_metrics.ranked_copies(source('social', 'social_mentions'), 'mention_id', '_loaded_at desc') }}
 ),
 
 sentiment_map as (
@@ -13,11 +13,7 @@ sentiment_map as (
 normalised as (
     select
         source.*,
-        {{ cx_metrics.enum_value('sentiment_map', 'source.sentiment') }} as sentiment__normalised,
-        row_number() over (
-            partition by source.mention_id
-            order by source._loaded_at desc
-        ) as _row_rank
+        {{ cx_metrics.enum_value('sentiment_map', 'source.sentiment') }} as sentiment__normalised
     from source
     left join sentiment_map
         on {{ cx_metrics.enum_key('source.sentiment') }} = sentiment_map.raw_value

@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('surveys', 'survey_responses') }}
+    {{ cx_metrics.ranked_copies(source('surveys', 'survey_responses'), 'response_id', '_loaded_at desc') }}
 ),
 
 survey_type_map as (
@@ -13,11 +13,7 @@ survey_type_map as (
 normalised as (
     select
         source.*,
-        {{ cx_metrics.enum_value('survey_type_map', 'source.survey_type') }} as survey_type__normalised,
-        row_number() over (
-            partition by source.response_id
-            order by source._loaded_at desc
-        ) as _row_rank
+        {{ cx_metrics.enum_value('survey_type_map', 'source.survey_type') }} as survey_type__normalised
     from source
     left join survey_type_map
         on {{ cx_metrics.enum_key('source.survey_type') }} = survey_type_map.raw_value

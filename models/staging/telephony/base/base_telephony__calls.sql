@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('telephony', 'calls') }}
+    {{ cx_metrics.ranked_copies(source('telephony', 'calls'), 'call_id', '_loaded_at desc') }}
 ),
 
 direction_map as (
@@ -18,11 +18,7 @@ normalised as (
     select
         source.*,
         {{ cx_metrics.enum_value('direction_map', 'source.direction') }} as direction__normalised,
-        {{ cx_metrics.enum_value('disposition_map', 'source.disposition') }} as disposition__normalised,
-        row_number() over (
-            partition by source.call_id
-            order by source._loaded_at desc
-        ) as _row_rank
+        {{ cx_metrics.enum_value('disposition_map', 'source.disposition') }} as disposition__normalised
     from source
     left join direction_map
         on {{ cx_metrics.enum_key('source.direction') }} = direction_map.raw_value

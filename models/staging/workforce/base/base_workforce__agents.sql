@@ -3,17 +3,7 @@
 with
 
 source as (
-    select * from {{ source('workforce', 'agents') }}
-),
-
-ranked as (
-    select
-        source.*,
-        row_number() over (
-            partition by source.agent_id
-            order by source._loaded_at desc
-        ) as _row_rank
-    from source
+    {{ cx_metrics.ranked_copies(source('workforce', 'agents'), 'agent_id', '_loaded_at desc') }}
 ),
 
 checked as (
@@ -24,7 +14,7 @@ checked as (
             when hourly_cost < 0 then 'negative_amount'
         end as _quarantine_reason,
         coalesce(not {{ cx_metrics.is_blank('agent_id') }} and _row_rank > 1, false) as _is_superseded
-    from ranked
+    from source
 )
 
 select * from checked
