@@ -6,6 +6,9 @@
     ancestor is not among the clean legs, the topmost leg found stands in as
     root); depth_limit (still a parent after the last step, or a cycle; the
     data test on chain_status fails the build).
+    Only legs with a parent walk, over the two id columns: most legs start
+    their own chain (their own root, depth 0), and joining every leg with all
+    its columns five times ran out of memory at ten million contacts.
 -#}
 {%- set max_depth = var('call_chain_max_depth') | int %}
 
@@ -15,13 +18,21 @@ calls as (
     select * from {{ ref('stg_telephony__calls') }}
 ),
 
+links as (
+    select
+        call_id,
+        parent_call_id
+    from calls
+),
+
 walk_0 as (
     select
         call_id,
         call_id as ancestor_id,
         parent_call_id as ancestor_parent_id,
         0 as hops
-    from calls
+    from links
+    where parent_call_id is not null
 ),
 {% for step in range(1, max_depth + 1) %}
 walk_{{ step }} as (
@@ -34,11 +45,11 @@ walk_{{ step }} as (
         end as ancestor_parent_id,
         walk.hops + case when parents.call_id is not null then 1 else 0 end as hops
     from walk_{{ step - 1 }} as walk
-    left join calls as parents
+    left join links as parents
         on walk.ancestor_parent_id = parents.call_id
 ),
 {% endfor %}
-resolved as (
+resolved_transfers as (
     select
         walk.call_id,
         walk.ancestor_id as root_call_id,
@@ -49,8 +60,25 @@ resolved as (
             else 'missing_parent'
         end as chain_status
     from walk_{{ max_depth }} as walk
-    left join calls as parents
+    left join links as parents
         on walk.ancestor_parent_id = parents.call_id
+),
+
+resolved as (
+    select
+        call_id,
+        call_id as root_call_id,
+        0 as leg_depth,
+        'resolved' as chain_status
+    from links
+    where parent_call_id is null
+    union all
+    select
+        call_id,
+        root_call_id,
+        leg_depth,
+        chain_status
+    from resolved_transfers
 ),
 
 chained as (
@@ -64,6 +92,13 @@ chained as (
         on calls.call_id = resolved.call_id
 ),
 
+roots as (
+    select
+        call_id,
+        direction
+    from calls
+),
+
 sequenced as (
     select
         chained.*,
@@ -73,7 +108,7 @@ sequenced as (
             order by chained.queued_at, chained.leg_depth, chained.call_id
         ) as leg_sequence
     from chained
-    inner join calls as roots
+    inner join roots
         on chained.root_call_id = roots.call_id
 )
 
