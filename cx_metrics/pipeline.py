@@ -189,10 +189,12 @@ class _Run:
         self.quality: QualityRun | None = None
         self.build_file: Path | None = None
         self.started = time.perf_counter()
+        self._said_start = False
 
     @contextmanager
     def step(self, title: str) -> Iterator[None]:
-        start = time.perf_counter()
+        """Time a step: wall seconds, and CPU seconds of this process and of its subprocesses (dbt)."""
+        start, cpu = time.perf_counter(), _cpu_seconds()
         self.say(f"{title} ...")
         state = "FAILED"
         try:
@@ -200,7 +202,22 @@ class _Run:
             state = "done"
         finally:
             self.steps[title] = time.perf_counter() - start
-            self.say(f"{title}: {state} in {self.steps[title]:.1f}s")
+            own, children = (b - a for a, b in zip(cpu, _cpu_seconds()))
+            self.say(f"{title}: {state} in {self.steps[title]:.1f}s (cpu {own:.1f}s"
+                     + (f", subprocesses {children:.1f}s)" if children >= 0.05 else ")"))
+
+    def start_quality(self) -> QualityRun:
+        """Great Expectations starts in a thread: its import overlaps the copy and the first reads."""
+        return QualityRun(self.report_dir, background=True)
+
+    def said_quality_start(self) -> None:
+        """Once GX has started: how long it took in its thread and how long the build waited for it."""
+        quality = self.quality
+        if quality is not None and quality.start_seconds is not None and not self._said_start:
+            self._said_start = True
+            self.say(f"Great Expectations started in {quality.start_seconds:.1f}s (cpu "
+                     f"{quality.start_cpu_seconds:.1f}s) in the background; the checks waited "
+                     f"{quality.waited_seconds:.1f}s for it")
 
     def check(self, layer: str, database: Path, stop_on_failure: bool = True) -> LayerResult:
         """Run one layer's suite on `database`; stop the pipeline on a blocking failure."""
@@ -209,6 +226,7 @@ class _Run:
                    "staging": lambda: staging.suite(database),
                    "marts": lambda: marts.suite(database)}[layer]()
         result = self.quality.validate(layer, database, batches)
+        self.said_quality_start()
         self.say(f"{layer} checks: {len(result.results)} run, {len(result.failures)} blocking failures, "
                  f"{len(result.warnings)} warnings")
         for warning in result.warnings[:10]:
@@ -218,7 +236,12 @@ class _Run:
         return result
 
     def dbt_layer(self, layer: str, args: list[str]) -> None:
-        """A dbt build step; on failure, run the layer's checks too for the sample values, then stop."""
+        """A dbt build step; on failure, run the layer's checks too for the sample values, then stop.
+
+        While dbt (a subprocess) builds, the Data Docs pages of the checks so far are
+        written in a thread.
+        """
+        self.quality.render_docs_in_background()
         failures = (self.options.dbt_build or run_dbt_build)(args, self.build_file, self.options)
         if not failures:
             return
@@ -240,15 +263,38 @@ class _Run:
                   "stopped_at": None if error is None else {"layer": error.layer, "step": error.step,
                                                             "message": error.detail},
                   "build_file": str(self.build_file) if error and self.build_file else None,
-                  "step_seconds": {k: round(v, 3) for k, v in self.steps.items()}}
+                  "step_seconds": {k: round(v, 3) for k, v in self.steps.items()},
+                  "great_expectations_start": _start_times(self.quality)}
         write_report(self.report_dir / "quality_report.json", header, self.quality.layers)
-        docs = self.quality.build_docs()
+        if self.quality.start_error is not None:
+            self.say(f"no data docs: Great Expectations did not start ({self.quality.start_error!r})")
+            docs = None
+        else:
+            start, cpu = time.perf_counter(), time.process_time()
+            docs = self.quality.build_docs()
+            self.say(f"data docs built in {time.perf_counter() - start:.1f}s "
+                     f"(cpu {time.process_time() - cpu:.1f}s)")
         latest = self.report_dir.parent / "latest"
         if latest.is_symlink() or not latest.exists():
             latest.unlink(missing_ok=True)
             latest.symlink_to(self.report_dir.name)
         self.say(f"report: {self.report_dir / 'quality_report.json'}")
         self.say(f"data docs: {docs}")
+
+
+def _cpu_seconds() -> tuple[float, float]:
+    """CPU seconds so far: this process (all threads), and its finished subprocesses."""
+    t = os.times()
+    return t.user + t.system, t.children_user + t.children_system
+
+
+def _start_times(quality: QualityRun) -> dict[str, float | None]:
+    """GX import and context in their thread, and the time the build waited for them."""
+    def rounded(value: float | None) -> float | None:
+        return None if value is None else round(value, 3)
+
+    return {"seconds": rounded(quality.start_seconds), "cpu_seconds": rounded(quality.start_cpu_seconds),
+            "waited_seconds": rounded(quality.waited_seconds)}
 
 
 def build(options: BuildOptions | None = None) -> BuildResult:
@@ -259,11 +305,13 @@ def build(options: BuildOptions | None = None) -> BuildResult:
     run = _Run(options)
     published = duckdb_path()
     error: PipelineStopped | None = None
+    outcome = "error"  # an exception other than a blocking failure
     try:
+        # GX starts in a thread (when there is a warehouse to check): its import overlaps the copy.
+        quality = run.start_quality() if published.exists() else None
         with run.step(f"copy {published.name} to a build file"):
             run.build_file, fingerprint = prepare_build_copy(published)
-        with run.step("start Great Expectations"):
-            run.quality = QualityRun(run.report_dir)
+        run.quality = quality  # a report is written from here on
         with run.step("raw checks"):
             run.check("raw", run.build_file)
         with run.step("dbt build: seeds, staging, quarantine, audit (+ tests)"):
@@ -278,13 +326,14 @@ def build(options: BuildOptions | None = None) -> BuildResult:
             run.check("marts", run.build_file)
         with run.step(f"publish to {published}"):
             publish(run.build_file, published, fingerprint)
+        outcome = "published"
     except PipelineStopped as exc:
-        error = exc
+        error, outcome = exc, "stopped"
         if run.build_file is not None and run.build_file.exists():
             options.progress(f"published warehouse unchanged: {published}; failed build kept at {run.build_file}")
         raise
     finally:
-        run.finish("published" if error is None else "stopped", error)
+        run.finish(outcome, error)
     return BuildResult(published, run.report_dir, run.quality.layers,
                        time.perf_counter() - run.started, run.steps)
 
@@ -305,13 +354,15 @@ def check(layer: str, options: BuildOptions | None = None) -> LayerResult:
     options = options or BuildOptions()
     run = _Run(options)
     error: PipelineStopped | None = None
+    outcome = "error"  # an exception other than a blocking failure
     try:
-        with run.step("start Great Expectations"):
-            run.quality = QualityRun(run.report_dir)
+        run.quality = run.start_quality()
         with run.step(f"{layer} checks on {duckdb_path()}"):
-            return run.check(layer, duckdb_path())
+            result = run.check(layer, duckdb_path())
+        outcome = "passed"
+        return result
     except PipelineStopped as exc:
-        error = exc
+        error, outcome = exc, "failed"
         raise
     finally:
-        run.finish("passed" if error is None else "failed", error)
+        run.finish(outcome, error)

@@ -5,18 +5,34 @@ read-only into a DataFrame holding only the columns its checks need (DuckDB has
 one writer; a read-only reader never blocks a build of another file). Suites are
 plain data (`Batch` of `Check`s) so they can be reviewed and unit-tested without
 importing GX, whose import costs seconds.
+
+Cost (docs/quality.md, "Cost"): GX is imported in a background thread
+(`QualityRun(background=True)`) while the pipeline copies the warehouse and reads
+the first frames; two GX modules nobody here uses (`scipy.stats`, `altair`,
+needed only by distribution expectations) load on first use instead of at
+import; and during a validation GX's `Expectation.configuration`, which GX
+rebuilds from scratch on every access (about 130 times per expectation), is
+computed once per expectation object; the Data Docs pages of raw and staging are
+written while dbt builds. None of this changes a check or a result.
 """
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import importlib.util
 import json
 import math
 import os
+import sys
+import threading
 import time
+import types
+from collections import deque
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import duckdb
 
@@ -165,13 +181,26 @@ def _select_sql(batch: Batch, existing: dict[str, str]) -> str:
     return f"select {', '.join(parts) or '1 as _no_columns'} from {batch.relation} as {alias}"
 
 
-def read_frame(con: duckdb.DuckDBPyConnection, batch: Batch):
-    """The batch's DataFrame, or None with a reason when the relation is missing."""
+def columns_by_relation(con: duckdb.DuckDBPyConnection, batches: list[Batch]) -> dict[str, dict[str, str]]:
+    """Columns of every relation the batches read, in one information_schema query per layer."""
+    schemas = sorted({b.relation.split(".", 1)[0] for b in batches if b.relation and b.frame is None
+                      and b.sql is None})
+    out: dict[str, dict[str, str]] = {}
+    for schema in schemas:
+        out.update(relations_in_schema(con, schema))
+    return out
+
+
+def read_frame(con: duckdb.DuckDBPyConnection, batch: Batch, columns: dict[str, dict[str, str]] | None = None):
+    """The batch's DataFrame, or None with a reason when the relation is missing.
+
+    `columns` (from `columns_by_relation`) saves one information_schema query per batch.
+    """
     if batch.frame is not None:
         return batch.frame, ""
     if batch.sql is not None:
         return con.execute(batch.sql).df(), ""
-    existing = relation_columns(con, batch.relation)
+    existing = columns.get(batch.relation, {}) if columns is not None else relation_columns(con, batch.relation)
     if not existing:
         return None, f"relation {batch.relation} does not exist"
     return con.execute(_select_sql(batch, existing)).df(), ""
@@ -227,51 +256,209 @@ def _to_result(layer: str, check: Check, gx_result: Any) -> CheckResult:
     )
 
 
+# GX internals the speed-ups below rely on were read in this version; any other
+# version runs GX unpatched (slower, same results).
+TUNED_GX_VERSION = "1.24.1"
+# Modules GX imports at import time but uses only in distribution expectations
+# (KL divergence, KS tests) and their charts, none of which the suites use.
+DEFERRED_MODULES = ("scipy.stats", "altair")
+_GX_LOCK = threading.RLock()  # GX objects are used by one thread at a time
+
+
+class _OnFirstUse(types.ModuleType):
+    """Stands in for a module while GX is imported; the real module is imported on first attribute use."""
+
+    def __getattr__(self, name: str) -> Any:
+        real = sys.modules.get(self.__name__)
+        if real is None or isinstance(real, _OnFirstUse):
+            sys.modules.pop(self.__name__, None)
+            real = importlib.import_module(self.__name__)
+        return getattr(real, name)
+
+
+def _defer_modules(names: tuple[str, ...]) -> list[str]:
+    """Put stand-ins for modules not yet imported into sys.modules (and on their parent package)."""
+    placed = []
+    for name in names:
+        if name in sys.modules:
+            continue
+        try:
+            if importlib.util.find_spec(name) is None:
+                continue
+        except (ImportError, ValueError):
+            continue
+        stub = _OnFirstUse(name)
+        sys.modules[name] = stub
+        parent, _, child = name.rpartition(".")
+        if parent:
+            setattr(sys.modules[parent], child, stub)
+        placed.append(name)
+    return placed
+
+
+def _undefer_modules(placed: list[str]) -> None:
+    """After GX's import: whoever imports these modules next gets the real thing (GX keeps its stand-ins)."""
+    for name in placed:
+        if isinstance(sys.modules.get(name), _OnFirstUse):
+            del sys.modules[name]
+        parent, _, child = name.rpartition(".")
+        package = sys.modules.get(parent) if parent else None
+        if package is not None and isinstance(vars(package).get(child), _OnFirstUse):
+            delattr(package, child)
+
+
+def import_gx():
+    """`import great_expectations`, with the unused heavy modules loading on first use only."""
+    if "great_expectations" in sys.modules:
+        return sys.modules["great_expectations"]
+    placed = _defer_modules(DEFERRED_MODULES)
+    try:
+        return importlib.import_module("great_expectations")
+    finally:
+        _undefer_modules(placed)
+
+
+@contextlib.contextmanager
+def _configuration_built_once() -> Iterator[None]:
+    """While GX validates: each expectation's `configuration` is built once, not on every access.
+
+    GX 1.24 rebuilds `Expectation.configuration` (a pydantic dump plus a new
+    ExpectationConfiguration) every time it is read, about 130 times per
+    expectation while building the metric graph: a fifth to a third of validation time.
+    During a validation GX creates each expectation object and only reads it, so
+    the first value is the value of every later read. The cache lives for one
+    validation only (objects are held, so an id is never reused within it).
+    """
+    import great_expectations as gx
+    from great_expectations.expectations.expectation import Expectation
+
+    original = Expectation.__dict__.get("configuration")
+    if gx.__version__ != TUNED_GX_VERSION or not isinstance(original, property):
+        yield
+        return
+    built: dict[int, tuple[Any, Any]] = {}
+
+    def configuration(self):
+        hit = built.get(id(self))
+        if hit is None or hit[0] is not self:
+            hit = built[id(self)] = (self, original.fget(self))
+        return hit[1]
+
+    Expectation.configuration = property(configuration, doc=original.__doc__)
+    try:
+        yield
+    finally:
+        Expectation.configuration = original
+
+
 class QualityRun:
     """One GX ephemeral context for a whole pipeline run, with a Data Docs site.
 
     Every validation is stored in the context, so one `build_data_docs()` at the
-    end renders them all into `<report_dir>/data_docs/index.html`.
+    end renders them all into `<report_dir>/data_docs/index.html`. With
+    `background=True` GX is imported and the context made in a thread, so the
+    caller can go on (copy the warehouse, read the first frames); the first use of
+    GX waits for it and re-raises whatever the thread raised.
     """
 
-    def __init__(self, report_dir: Path | None = None) -> None:
-        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-        import great_expectations as gx  # late: the import takes seconds
-        from great_expectations.data_context.types.base import ProgressBarsConfig
-
-        self.gx = gx
-        self.context = gx.get_context(mode="ephemeral")
-        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        self.datasource = self.context.data_sources.add_pandas("warehouse")
+    def __init__(self, report_dir: Path | None = None, background: bool = False) -> None:
         self.report_dir = report_dir
         self.layers: list[LayerResult] = []
         self._runs: dict[str, int] = {}
-        if report_dir is not None:
-            self.context.add_data_docs_site(site_name="cx_metrics", site_config={
-                "class_name": "SiteBuilder",
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                                  "base_directory": str(report_dir / "data_docs")},
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            })
+        self.start_seconds: float | None = None  # wall time of GX import + context (in its thread)
+        self.start_cpu_seconds: float | None = None
+        self.waited_seconds = 0.0  # how long callers waited for the background start
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        self._rendered: set = set()  # store keys whose Data Docs pages are written
+        self._docs_thread: threading.Thread | None = None
+        self._docs_error: BaseException | None = None
+        if background:
+            self._thread = threading.Thread(target=self._start_catching, name="cx-metrics-gx-start", daemon=True)
+            self._thread.start()
+        else:
+            self._start()
+
+    def _start_catching(self) -> None:
+        try:
+            self._start()
+        except BaseException as exc:  # re-raised in the caller's thread by ready()
+            self._error = exc
+
+    def _start(self) -> None:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        with _GX_LOCK:
+            gx = import_gx()  # late: the import takes seconds
+            from great_expectations.data_context.types.base import ProgressBarsConfig
+
+            self.gx = gx
+            self.context = gx.get_context(mode="ephemeral")
+            if gx.__version__ == TUNED_GX_VERSION:
+                # An ephemeral context "saves" its project config by dumping it to YAML
+                # in memory, which nothing reads back; it did so twice per batch (asset,
+                # batch definition), the dump growing with every asset.
+                self.context._save_project_config = lambda: None
+            self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+            self.datasource = self.context.data_sources.add_pandas("warehouse")
+            if self.report_dir is not None:
+                self.context.add_data_docs_site(site_name="cx_metrics", site_config={
+                    "class_name": "SiteBuilder",
+                    "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                                      "base_directory": str(self.report_dir / "data_docs")},
+                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                })
+        self.start_seconds, self.start_cpu_seconds = time.perf_counter() - wall, time.thread_time() - cpu
+
+    @property
+    def start_error(self) -> BaseException | None:
+        """What the background start raised (after it finished), else None."""
+        return self._error if self.started else None
+
+    @property
+    def started(self) -> bool:
+        """GX is ready (or its start failed): ready() would not wait."""
+        return self._thread is None or not self._thread.is_alive()
+
+    def ready(self) -> None:
+        """Wait for the background start; re-raise its exception here."""
+        if self._thread is not None:
+            wait = time.perf_counter()
+            self._thread.join()
+            self.waited_seconds += time.perf_counter() - wait
+            self._thread = None
+        if self._error is not None:
+            raise self._error
 
     def validate(self, layer: str, database: Path, batches: list[Batch]) -> LayerResult:
-        """Validate every batch of a layer; a missing relation is a blocking failure."""
+        """Validate every batch of a layer; a missing relation is a blocking failure.
+
+        Frames are read one at a time and dropped once validated; only while GX is
+        still starting are the next frames read ahead.
+        """
         start = time.perf_counter()
         results: list[CheckResult] = []
         self._runs[layer] = self._runs.get(layer, 0) + 1  # GX names must be unique per context
         prefix = layer if self._runs[layer] == 1 else f"{layer}_{self._runs[layer]}"
         con = connect_read_only(database)
         try:
+            columns = columns_by_relation(con, batches)
+            pending: deque = deque()
             for batch in batches:
-                results += self._validate_batch(layer, prefix, con, batch)
+                pending.append((batch, read_frame(con, batch, columns)))
+                if self.started:
+                    while pending:
+                        results += self._validate_frame(layer, prefix, *pending.popleft())
+            while pending:
+                results += self._validate_frame(layer, prefix, *pending.popleft())
         finally:
             con.close()
         layer_result = LayerResult(layer, results, time.perf_counter() - start)
         self.layers.append(layer_result)
         return layer_result
 
-    def _validate_batch(self, layer: str, prefix: str, con, batch: Batch) -> list[CheckResult]:
-        frame, missing = read_frame(con, batch)
+    def _validate_frame(self, layer: str, prefix: str, batch: Batch, read: tuple[Any, str]) -> list[CheckResult]:
+        frame, missing = read
         if frame is None:
             return [CheckResult(layer, batch.relation or batch.name, None, "expect_relation_to_exist",
                                 BLOCKING, "fail", False, observed=None, note=missing)]
@@ -282,25 +469,77 @@ class QualityRun:
                                note="column not present") for c in batch.checks if c not in runnable]
         if not runnable:
             return skipped
+        self.ready()
+        self._join_docs(raise_error=False)  # GX is used by one thread at a time; docs errors surface at the end
         suite_name = f"{prefix}.{batch.name}"
-        # All expectations in the constructor: add_expectation() re-serialises the
-        # whole suite into the store each time (quadratic; seconds per suite).
-        suite = self.context.suites.add(self.gx.ExpectationSuite(
-            name=suite_name, expectations=[_expectation(c, i) for i, c in enumerate(runnable)]))
-        asset = self.datasource.add_dataframe_asset(suite_name)
-        definition = asset.add_batch_definition_whole_dataframe("all")
-        validation = self.context.validation_definitions.add(
-            self.gx.ValidationDefinition(name=suite_name, data=definition, suite=suite))
-        outcome = validation.run(batch_parameters={"dataframe": frame}, result_format={
-            "result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE})
+        with _GX_LOCK:
+            # All expectations in the constructor: add_expectation() re-serialises the
+            # whole suite into the store each time (quadratic; seconds per suite).
+            suite = self.context.suites.add(self.gx.ExpectationSuite(
+                name=suite_name, expectations=[_expectation(c, i) for i, c in enumerate(runnable)]))
+            asset = self.datasource.add_dataframe_asset(suite_name)
+            definition = asset.add_batch_definition_whole_dataframe("all")
+            validation = self.context.validation_definitions.add(
+                self.gx.ValidationDefinition(name=suite_name, data=definition, suite=suite))
+            with _configuration_built_once():
+                outcome = validation.run(batch_parameters={"dataframe": frame}, result_format={
+                    "result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE})
         by_index = {r.expectation_config.meta["check_index"]: r for r in outcome.results}
         return [_to_result(layer, c, by_index[i]) for i, c in enumerate(runnable)] + skipped
+
+    def _unrendered(self) -> list:
+        """Suites and validation results stored since the last rendering."""
+        keys = [*self.context.expectations_store.list_keys(), *self.context.validation_results_store.list_keys()]
+        return [k for k in keys if k not in self._rendered]
+
+    def _render(self, keys: list, build_index: bool) -> None:
+        """Write the Data Docs pages of `keys` (none: no page) and, if asked, the index of all."""
+        with _GX_LOCK:
+            if not self._rendered and build_index:
+                self.context.build_data_docs(site_names=["cx_metrics"])  # every page: nothing written yet
+            elif keys or build_index:
+                # resource_identifiers=[] would mean every page: pass a key that matches none instead.
+                self.context.build_data_docs(site_names=["cx_metrics"], resource_identifiers=keys or [None],
+                                             build_index=build_index)
+            self._rendered.update(keys)
+
+    def render_docs_in_background(self) -> None:
+        """Write the pages of the validations so far in a thread (e.g. while dbt builds the next layer).
+
+        build_docs() waits for it and writes the rest and the index; the pages are
+        the same as a single build at the end would write.
+        """
+        if self.report_dir is None or self._docs_thread is not None or not self.started or self._error:
+            return
+        with _GX_LOCK:
+            keys = self._unrendered()
+
+        def render() -> None:
+            try:
+                self._render(keys, build_index=False)
+            except BaseException as exc:  # re-raised by build_docs()
+                self._docs_error = exc
+
+        self._docs_thread = threading.Thread(target=render, name="cx-metrics-data-docs", daemon=True)
+        self._docs_thread.start()
+
+    def _join_docs(self, raise_error: bool = True) -> None:
+        if self._docs_thread is not None:
+            self._docs_thread.join()
+            self._docs_thread = None
+        if raise_error and self._docs_error is not None:
+            error, self._docs_error = self._docs_error, None
+            raise error
 
     def build_docs(self) -> Path | None:
         """Render the Data Docs of every validation of this run; the index path."""
         if self.report_dir is None:
             return None
-        self.context.build_data_docs(site_names=["cx_metrics"])
+        self.ready()
+        self._join_docs()
+        with _GX_LOCK:
+            keys = self._unrendered()
+        self._render(keys, build_index=True)
         return self.report_dir / "data_docs" / "index.html"
 
 

@@ -66,7 +66,12 @@ def test_one_percent_out_of_scale_warns_quarantines_and_publishes(good):
     score = [c for layer in report["layers"] for c in layer["checks"]
              if c["table"] == "raw.survey_responses" and c["column"] == "score" and c["status"] == "warn"]
     assert score and score[0]["unexpected_share"] == pytest.approx(0.01)
-    assert (good["result"].report_dir / "data_docs" / "index.html").exists()
+    docs = good["result"].report_dir / "data_docs"
+    assert (docs / "index.html").exists()
+    # raw and staging pages are written while dbt builds, the rest at the end: all three are there
+    assert {p.name for p in (docs / "validations").iterdir()} == {"raw", "staging", "marts"}
+    assert {p.name for p in (docs / "expectations").iterdir()} == {"raw", "staging", "marts"}
+    assert report["great_expectations_start"]["seconds"] > 0
     assert (good["result"].report_dir.parent / "latest").resolve() == good["result"].report_dir
 
 

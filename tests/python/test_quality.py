@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
 from cx_metrics import load as load_mod
-from cx_metrics.quality import marts, raw
+from cx_metrics.quality import marts, raw, runner
 from cx_metrics.quality.runner import QualityRun, write_report
 from quality_helpers import fixture_folder
 
@@ -64,3 +67,50 @@ def test_report_json_holds_every_check(quality, tmp_path, monkeypatch):
 def test_mart_rules_follow_column_names(column, rule):
     got = marts.column_rule(column)
     assert (got[:2] if got else None) == rule
+
+
+def test_gx_speedups_do_not_change_results(tmp_path, monkeypatch):
+    """Configuration built once per expectation and no YAML saves: the same results as plain GX."""
+    monkeypatch.setenv("CX_DUCKDB_PATH", str(tmp_path / "wh.duckdb"))
+    load_mod.load(fixture_folder(tmp_path / "raw", 1), progress=lambda m: None)
+    database = load_mod.duckdb_path()
+
+    def results() -> list[dict]:
+        layer = QualityRun(None).validate("raw", database, raw.suite(database, REPO, dirt_threshold=0.05))
+        return [asdict(r) for r in layer.results]
+
+    tuned = results()
+    monkeypatch.setattr(runner, "TUNED_GX_VERSION", "none: run GX as it comes")
+    plain = results()
+    assert len(tuned) > 50 and any(r["status"] == "warn" for r in tuned)
+    assert tuned == plain
+
+
+def test_background_start_reraises_in_the_caller(monkeypatch):
+    def broken():
+        raise ImportError("no GX here")
+
+    monkeypatch.setattr(runner, "import_gx", broken)
+    quality = QualityRun(None, background=True)
+    with pytest.raises(ImportError, match="no GX here"):
+        quality.ready()
+    assert isinstance(quality.start_error, ImportError)
+
+
+def test_gx_import_defers_distribution_modules(tmp_path):
+    """scipy.stats and altair load on first use, not with GX (a fresh interpreter: nothing imported yet)."""
+    script = tmp_path / "probe.py"
+    script.write_text(
+        "import sys\n"
+        "from cx_metrics.quality.runner import _OnFirstUse, import_gx\n"
+        "import_gx()\n"
+        "import great_expectations.expectations.core.expect_column_kl_divergence_to_be_less_than as kl\n"
+        "assert isinstance(kl.stats, _OnFirstUse) and isinstance(kl.alt, _OnFirstUse)\n"
+        "assert 'scipy.stats' not in sys.modules and 'altair' not in sys.modules\n"
+        "assert round(kl.stats.entropy([0.5, 0.5]), 4) == 0.6931  # the real scipy.stats, loaded now\n"
+        "import scipy.stats, altair\n"
+        "assert not isinstance(scipy.stats, _OnFirstUse) and not isinstance(altair, _OnFirstUse)\n"
+        "print('deferred')\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().endswith("deferred")
