@@ -236,12 +236,7 @@ class _Run:
         return result
 
     def dbt_layer(self, layer: str, args: list[str]) -> None:
-        """A dbt build step; on failure, run the layer's checks too for the sample values, then stop.
-
-        While dbt (a subprocess) builds, the Data Docs pages of the checks so far are
-        written in a thread.
-        """
-        self.quality.render_docs_in_background()
+        """A dbt build step; on failure, run the layer's checks too for the sample values, then stop."""
         failures = (self.options.dbt_build or run_dbt_build)(args, self.build_file, self.options)
         if not failures:
             return
@@ -318,6 +313,9 @@ def build(options: BuildOptions | None = None) -> BuildResult:
             run.dbt_layer("staging", ["--select", *UPSTREAM, "--indirect-selection", "cautious"])
         with run.step("staging checks"):
             run.check("staging", run.build_file)
+        # The Data Docs pages of raw and staging are written in a thread while dbt (a
+        # subprocess) builds the marts; the mart pages and the index come at the end.
+        run.quality.render_docs_in_background()
         with run.step("dbt build: intermediate and marts (+ tests)"):
             run.dbt_layer("marts", ["--exclude", *UPSTREAM, "--indirect-selection", "buildable"])
         if options.before_mart_checks:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from cx_metrics.contract import DUCKDB_TYPES, ENUM_COLUMNS, QUARANTINE_REASONS, SURVEY_SCALES, TABLES
 from cx_metrics.quality.runner import (
-    BLOCKING, DIRT, SCHEMA_LABEL, WARNING, Batch, Check, connect_read_only, relation_columns,
+    BLOCKING, DIRT, SCHEMA_LABEL, WARNING, Batch, Check, connect_read_only, relations_in_schema,
 )
 
 DEFAULT_FRESHNESS_HOURS = 48
@@ -67,8 +67,9 @@ def latest_business_timestamp(database: Path) -> datetime | None:
     """as_of when none is given: the latest business timestamp in raw, never the wall clock."""
     con = connect_read_only(database)
     try:
+        columns = relations_in_schema(con, "raw")
         parts = [f"select max({c}) as t from raw.{t}" for t, c in BUSINESS_TIMESTAMPS
-                 if c in relation_columns(con, f"raw.{t}")]
+                 if c in columns.get(f"raw.{t}", {})]
         if not parts:
             return None
         return con.execute(f"select max(t) from ({' union all '.join(parts)})").fetchone()[0]
@@ -85,7 +86,8 @@ def schema_batch(database: Path) -> Batch:
     """
     con = connect_read_only(database)
     try:
-        actual = {t: relation_columns(con, f"raw.{t}") for t in TABLES}
+        columns = relations_in_schema(con, "raw")
+        actual = {t: columns.get(f"raw.{t}", {}) for t in TABLES}
     finally:
         con.close()
     rows, checks = [], []

@@ -13,7 +13,7 @@ needed only by distribution expectations) load on first use instead of at
 import; and during a validation GX's `Expectation.configuration`, which GX
 rebuilds from scratch on every access (about 130 times per expectation), is
 computed once per expectation object; the Data Docs pages of raw and staging are
-written while dbt builds. None of this changes a check or a result.
+written while dbt builds the marts. None of this changes a check or a result.
 """
 
 from __future__ import annotations
