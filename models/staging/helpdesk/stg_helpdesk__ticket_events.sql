@@ -1,3 +1,8 @@
+{{ config(materialized='table') }}
+
+{#- A table, not a view: 85 million rows at ten million contacts, read by three
+    models and four data tests; trimming the ids once is cheaper than in each. -#}
+
 with
 
 base as (
