@@ -71,10 +71,21 @@ where w.created_at is not null
 -- Clean ticket events, reduced to what the marts need: status changes, agent replies
 -- and the latest event time (for as_of).
 create or replace temp table floor_events as
-with winners as (
+with copied_keys as (
+    -- about 1 % of events were extracted more than once: only those are ranked
+    select event_id from raw.ticket_events
+    where event_id is not null
+    group by event_id
+    having count(*) > 1
+),
+winners as (
     select event_id, ticket_id, event_at, event_type, new_status, time_spent_seconds
     from raw.ticket_events
-    where event_id is not null and trim(event_id) <> ''
+    where event_id is not null and trim(event_id) <> '' and event_id not in (select event_id from copied_keys)
+    union all
+    select event_id, ticket_id, event_at, event_type, new_status, time_spent_seconds
+    from raw.ticket_events
+    where trim(event_id) <> '' and event_id in (select event_id from copied_keys)
     qualify row_number() over (partition by event_id order by _loaded_at desc) = 1
 )
 select

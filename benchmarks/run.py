@@ -282,7 +282,10 @@ def bench_scale(name: str, customers: int, out: Path, args, previous: dict | Non
     res["contacts"] = None
 
     # full dbt build
-    steps["dbt_build"] = run_step("dbt build (full)", dbt_cmd(["build"], work, "build"), env=env,
+    # the production build: every model, seed and data test; unit tests (fixtures, no data,
+    # a fixed ~20 s) run in `make test`, as dbt recommends, not in the nightly build
+    steps["dbt_build"] = run_step("dbt build (full)",
+                                  dbt_cmd(["build", "--exclude-resource-type", "unit_test"], work, "build"), env=env,
                                   log=work / "dbt_build.log")
     res["dbt_build_results"] = model_times(work / "target_build" / "run_results.json")
     st = res["dbt_build_results"]["statuses"]
