@@ -16,7 +16,6 @@ import re
 import os
 import shutil
 import subprocess
-import sys
 import time
 import uuid
 from collections import deque
