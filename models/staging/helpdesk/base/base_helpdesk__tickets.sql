@@ -29,7 +29,7 @@ normalised as (
         {{ cx_metrics.enum_value('channel_map', 'source.channel') }} as channel__normalised,
         {{ cx_metrics.enum_value('category_map', 'source.category') }} as category__normalised,
         {{ cx_metrics.enum_value('priority_map', 'source.priority') }} as priority__normalised,
-        {{ cx_metrics.enum_value('status_map', 'source.status') }} as status__normalised,
+        {{ cx_metrics.enum_value('status_map', 'source.status') }} as status__normalised
     from source
     left join channel_map
         on {{ cx_metrics.enum_key('source.channel') }} = channel_map.raw_value
