@@ -109,17 +109,16 @@ def _validate(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> RawFi
     # One pass over the file: the row count and, per column, how many values
     # do not cast to the contract type. The sample is fetched only on failure.
     columns = list(table.columns.items())
-    bad_counts = ", ".join(
-        f'sum(case when "{name}" is not null and try_cast("{name}" as {DUCKDB_TYPES[kind]}) is null '
-        f"then 1 else 0 end)"
-        for name, kind in columns
-    )
+
+    def uncastable(name: str, kind: str) -> str:
+        return f'"{name}" is not null and try_cast("{name}" as {DUCKDB_TYPES[kind]}) is null'
+
+    bad_counts = ", ".join(f"sum(case when {uncastable(name, kind)} then 1 else 0 end)" for name, kind in columns)
     rows, *bad = con.execute(f"select count(*), {bad_counts} from {probe.reader}").fetchone()
     for (name, kind), count in zip(columns, bad):
         if count:
             sample = con.execute(
-                f'select cast("{name}" as varchar) from {probe.reader} '
-                f'where "{name}" is not null and try_cast("{name}" as {DUCKDB_TYPES[kind]}) is null limit 1'
+                f'select cast("{name}" as varchar) from {probe.reader} where {uncastable(name, kind)} limit 1'
             ).fetchone()[0]
             raise LoadError(
                 f"{path}: table '{table.name}', column '{name}': {count} value(s) are not of type "

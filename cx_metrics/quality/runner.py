@@ -148,17 +148,6 @@ def connect_read_only(database: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(database), read_only=True)
 
 
-def relation_columns(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
-    """Column name -> DuckDB type of `schema.table`, empty when it does not exist."""
-    schema, table = relation.split(".", 1)
-    rows = con.execute(
-        "select column_name, data_type from information_schema.columns "
-        "where table_schema = ? and table_name = ? order by ordinal_position",
-        [schema, table],
-    ).fetchall()
-    return dict(rows)
-
-
 def relations_in_schema(con: duckdb.DuckDBPyConnection, schema: str) -> dict[str, dict[str, str]]:
     """Every relation of a schema with its columns, for suites that grow by convention."""
     rows = con.execute(
@@ -191,16 +180,16 @@ def columns_by_relation(con: duckdb.DuckDBPyConnection, batches: list[Batch]) ->
     return out
 
 
-def read_frame(con: duckdb.DuckDBPyConnection, batch: Batch, columns: dict[str, dict[str, str]] | None = None):
+def read_frame(con: duckdb.DuckDBPyConnection, batch: Batch, columns: dict[str, dict[str, str]]):
     """The batch's DataFrame, or None with a reason when the relation is missing.
 
-    `columns` (from `columns_by_relation`) saves one information_schema query per batch.
+    `columns` comes from `columns_by_relation`: one information_schema query per layer.
     """
     if batch.frame is not None:
         return batch.frame, ""
     if batch.sql is not None:
         return con.execute(batch.sql).df(), ""
-    existing = columns.get(batch.relation, {}) if columns is not None else relation_columns(con, batch.relation)
+    existing = columns.get(batch.relation, {})
     if not existing:
         return None, f"relation {batch.relation} does not exist"
     return con.execute(_select_sql(batch, existing)).df(), ""
