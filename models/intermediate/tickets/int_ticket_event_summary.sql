@@ -60,10 +60,12 @@ status_sequence as (
             partition by ticket_id
             order by event_at, source_order, event_id
         ) as previous_status,
-        row_number() over (
+        -- new_status is never null here, so only the latest change has no
+        -- next one (one window order for both: one sort)
+        lead(new_status) over (
             partition by ticket_id
-            order by event_at desc, source_order desc, event_id desc
-        ) as recency_rank
+            order by event_at, source_order, event_id
+        ) is null as is_latest
     from known_status_changes
 ),
 
@@ -72,7 +74,7 @@ status_steps as (
         ticket_id,
         event_at,
         new_status,
-        recency_rank,
+        is_latest,
         -- solved and closed are the final states, the others are not
         new_status in ('new', 'open', 'pending')
         and previous_status in ('solved', 'closed') as is_reopen,
@@ -86,7 +88,7 @@ status_summary as (
         ticket_id,
         max(case when new_status = 'solved' then event_at end) as last_solved_at,
         max(case when enters_final_state then event_at end) as last_final_entry_at,
-        max(case when recency_rank = 1 then new_status end) as latest_status,
+        max(case when is_latest then new_status end) as latest_status,
         sum(case when is_reopen then 1 else 0 end) as reopen_count
     from status_steps
     group by ticket_id
