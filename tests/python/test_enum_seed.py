@@ -39,3 +39,22 @@ def test_seed_keys_are_normalised_and_canonical_values_valid() -> None:
     for (enum, raw), canonical in _seed().items():
         assert raw == raw.strip().lower()
         assert canonical in ENUMS[enum]
+
+
+# Spellings Zendesk exports deliver (ticket status; the ticket's `via.channel`), which the
+# generator never writes. A `hold` read as `other` would hide reopens (solved -> hold -> open).
+ZENDESK_SPELLINGS: dict[str, dict[str, str]] = {
+    "ticket_status": {"hold": "pending", "on-hold": "pending", "On Hold": "pending"},
+    "channel": {
+        "web": "web", "email": "email", "mail": "email", "chat": "chat", "native_messaging": "chat",
+        "voice": "phone", "voicemail": "phone", "twitter": "social", "facebook": "social",
+        "mobile_sdk": "web", "api": "other", "mobile": "other", "sample_ticket": "other",
+    },
+}
+
+
+def test_zendesk_spellings_map_to_their_canonical_value() -> None:
+    seed = _seed()
+    for enum, spellings in ZENDESK_SPELLINGS.items():
+        for raw, canonical in spellings.items():
+            assert seed.get((enum, raw.strip().lower())) == canonical, raw

@@ -23,30 +23,74 @@ reported_events as (
     where ticket_events.event_at <= as_of.as_of
 ),
 
-status_changes as (
+known_status_changes as (
+    -- the log's changes to a status the contract knows; an unknown one
+    -- (`other`) says neither solved nor not, so the state before it holds
+    select
+        ticket_id,
+        event_at,
+        new_status,
+        1 as source_order,
+        event_id
+    from reported_events
+    where
+        event_type = 'status_change'
+        and new_status in ('new', 'open', 'pending', 'solved', 'closed')
+
+    union all
+
+    -- the ticket row's solved_at is a solve too: its event may arrive late
+    select
+        tickets.ticket_id,
+        tickets.solved_at as event_at,
+        'solved' as new_status,
+        0 as source_order,
+        '' as event_id
+    from tickets
+    cross join as_of
+    where tickets.solved_at <= as_of.as_of
+),
+
+status_sequence as (
     select
         ticket_id,
         event_at,
         new_status,
         lag(new_status) over (
             partition by ticket_id
-            order by event_at, event_id
-        ) as previous_status
-    from reported_events
-    where event_type = 'status_change'
+            order by event_at, source_order, event_id
+        ) as previous_status,
+        -- new_status is never null here, so only the latest change has no
+        -- next one (one window order for both: one sort)
+        lead(new_status) over (
+            partition by ticket_id
+            order by event_at, source_order, event_id
+        ) is null as is_latest
+    from known_status_changes
+),
+
+status_steps as (
+    select
+        ticket_id,
+        event_at,
+        new_status,
+        is_latest,
+        -- solved and closed are the final states, the others are not
+        new_status in ('new', 'open', 'pending')
+        and previous_status in ('solved', 'closed') as is_reopen,
+        new_status in ('solved', 'closed')
+        and (previous_status is null or previous_status not in ('solved', 'closed')) as enters_final_state
+    from status_sequence
 ),
 
 status_summary as (
     select
         ticket_id,
-        max(case when new_status = 'solved' then event_at end) as last_solved_event_at,
-        sum(
-            case when new_status in ('open', 'pending') and previous_status = 'solved' then 1 else 0 end
-        ) as reopen_count,
-        max(
-            case when new_status in ('open', 'pending') and previous_status = 'solved' then event_at end
-        ) as last_reopened_at
-    from status_changes
+        max(case when new_status = 'solved' then event_at end) as last_solved_at,
+        max(case when enters_final_state then event_at end) as last_final_entry_at,
+        max(case when is_latest then new_status end) as latest_status,
+        sum(case when is_reopen then 1 else 0 end) as reopen_count
+    from status_steps
     group by ticket_id
 ),
 
@@ -94,11 +138,10 @@ joined as (
         coalesce(work_summary.work_seconds, 0) as work_seconds,
         last_replies.last_reply_agent_id,
         coalesce(status_summary.reopen_count, 0) as reopen_count,
-        status_summary.last_reopened_at,
-        status_summary.last_solved_event_at,
-        case when tickets.solved_at <= as_of.as_of then tickets.solved_at end as solved_at_as_of
+        status_summary.last_solved_at,
+        status_summary.last_final_entry_at,
+        coalesce(status_summary.latest_status in ('solved', 'closed'), false) as is_solved
     from tickets
-    cross join as_of
     left join work_summary
         on tickets.ticket_id = work_summary.ticket_id
     left join status_summary
@@ -110,13 +153,12 @@ joined as (
 final_solves as (
     select
         *,
-        -- the later of the log's last solve and the ticket's solved_at: either
-        -- may arrive late (an event loaded after the ticket row, or the reverse)
+        -- solved: the last solve of the current solved spell, else the close
+        -- that began it (closed without a solve); unsolved: the last solve
         case
-            when last_solved_event_at is null then solved_at_as_of
-            when solved_at_as_of is null then last_solved_event_at
-            when solved_at_as_of > last_solved_event_at then solved_at_as_of
-            else last_solved_event_at
+            when not is_solved then last_solved_at
+            when last_solved_at >= last_final_entry_at then last_solved_at
+            else last_final_entry_at
         end as final_solved_at
     from joined
 ),
@@ -131,8 +173,7 @@ summarised as (
         agent_reply_count > 0 as is_handled,
         last_reply_agent_id,
         final_solved_at,
-        final_solved_at is not null
-        and (last_reopened_at is null or last_reopened_at < final_solved_at) as is_solved,
+        is_solved,
         reopen_count,
         work_seconds
     from final_solves
