@@ -2,7 +2,7 @@
     The monthly scorecard's metrics without IXS and without previous-period
     columns: the IXS is computed from this model (mart_ixs_monthly), and
     mart_scorecard_monthly then joins it, so there is no cycle. One row per
-    reporting-timezone month of the dim_dates spine.
+    month of the reporting range (int_reporting_months).
 -#}
 with
 

@@ -1,7 +1,7 @@
 {#-
     The operational scorecard per reporting-timezone day: the subset of the
     monthly scorecard that reads meaningfully for one day, each with its value
-    on the previous day of the spine. Left out: sps, empathy_mean and
+    on the previous day of the reporting range. Left out: sps, empathy_mean and
     compliance_rate (a day holds a handful of mentions and evaluations),
     retention_rate and benefit_cost_ratio (monthly cohorts over 90/30-day
     windows) and ixs (configured and scored per month).

@@ -1,7 +1,7 @@
 {#-
-    The balanced scorecard per reporting-timezone month (executives): cost,
-    efficiency, effectiveness, experience, value and compliance metrics and
-    the IXS, each with its value in the previous month of the spine.
+    The balanced scorecard per month of the reporting range (executives):
+    cost, efficiency, effectiveness, experience, value and compliance
+    metrics and the IXS, each with its value in the previous month.
 -#}
 with
 
