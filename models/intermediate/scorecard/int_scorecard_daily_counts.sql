@@ -64,12 +64,7 @@ contact_days as (
     select
         started_date as date_day,
         count(*) as contacts,
-        {{ cx_metrics.count_if('is_handled') }} as handled_contacts,
-        {{ cx_metrics.count_if('is_evaluable') }} as evaluable_contacts,
-        {{ cx_metrics.count_if("fcr_status = 'fcr'") }} as fcr_contacts,
-        {{ cx_metrics.count_if('is_evaluable and has_repeat') }} as repeated_contacts,
-        {{ cx_metrics.count_if("is_evaluable and contact_type = 'call'") }} as evaluable_phone_contacts,
-        {{ cx_metrics.count_if("is_evaluable and contact_type = 'call' and has_callback") }} as callback_contacts
+        {{ cx_metrics.contact_outcome_counts() }}
     from outcomes
     group by started_date
 ),
