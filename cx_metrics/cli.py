@@ -128,19 +128,19 @@ def _summary() -> None:
         con.close()
 
 
-# The demo's headline figures: (label, column of marts.mart_scorecard_monthly). They
+# The demo's headline figures: (label, column of marts.mart_scorecard_monthly, format). They
 # are read from the mart, never recomputed here, so the demo shows the one definition
 # every var (service_level_counts_abandons, aht_include_outbound, ...) applies to.
 HEADLINE_METRICS = (
-    ("contacts", "contacts"),
-    ("AHT (minutes)", "aht_minutes"),
-    ("service level", "service_level"),
-    ("abandon rate", "abandon_rate"),
-    ("FCR", "fcr_rate"),
-    ("repeat contact rate", "repeat_contact_rate"),
-    ("NPS", "nps"),
-    ("CSAT", "csat"),
-    ("IXS", "ixs"),
+    ("contacts", "contacts", ",.0f"),
+    ("AHT (minutes)", "aht_minutes", ".3f"),
+    ("service level", "service_level", ".3f"),
+    ("abandon rate", "abandon_rate", ".3f"),
+    ("FCR", "fcr_rate", ".3f"),
+    ("repeat contact rate", "repeat_contact_rate", ".3f"),
+    ("NPS", "nps", ".3f"),
+    ("CSAT", "csat", ".3f"),
+    ("IXS", "ixs", ".3f"),
 )
 HEADLINE_MART = "marts.mart_scorecard_monthly"
 
@@ -150,7 +150,7 @@ def headline_figures(con) -> list[tuple[str, date, float]]:
     the monthly scorecard that has one (the month holding as_of may be partial, and
     FCR waits for the repeat window, so a metric's latest value can be a month older)."""
     figures = []
-    for label, column in HEADLINE_METRICS:
+    for label, column, _ in HEADLINE_METRICS:
         row = con.execute(
             f"select month, {column} from {HEADLINE_MART} "
             f"where {column} is not null order by month desc limit 1"
@@ -169,8 +169,9 @@ def _headline(con) -> None:
     except duckdb.Error:
         return
     _say(f"  headline ({HEADLINE_MART}, latest month with a value):")
+    formats = {label: fmt for label, _, fmt in HEADLINE_METRICS}
     for label, month, value in figures:
-        _say(f"    {label} ({month:%Y-%m}): {value:.3f}")
+        _say(f"    {label} ({month:%Y-%m}): {value:{formats[label]}}")
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
