@@ -128,30 +128,50 @@ def _summary() -> None:
         con.close()
 
 
-HEADLINE_SQL = {
-    "AHT (minutes)": "select sum(handle_seconds_total) / sum(answered_legs) / 60 from marts.mart_queue_daily",
-    "service level": "select sum(answered_within_sl) / sum(offered_legs) from marts.mart_queue_daily",
-    "abandon rate": "select sum(abandoned_legs) / sum(offered_legs) from marts.mart_queue_daily",
-    "FCR": "select sum(fcr_contacts) / sum(evaluable_contacts) from marts.mart_fcr_daily",
-    "repeat contact rate": "select sum(repeated_contacts) / sum(evaluable_contacts) from marts.mart_fcr_daily",
-    "NPS (all responses)": "select 100.0 * (sum(promoters) - sum(detractors)) / sum(nps_responses) "
-                           "from marts.mart_experience_monthly",
-    "IXS (latest month with a score)": "select ixs from marts.mart_ixs_monthly where ixs is not null "
-                                       "order by month desc limit 1",
-}
+# The demo's headline figures: (label, column of marts.mart_scorecard_monthly, format). They
+# are read from the mart, never recomputed here, so the demo shows the one definition
+# every var (service_level_counts_abandons, aht_include_outbound, ...) applies to.
+HEADLINE_METRICS = (
+    ("contacts", "contacts", ",.0f"),
+    ("AHT (minutes)", "aht_minutes", ".3f"),
+    ("service level", "service_level", ".3f"),
+    ("abandon rate", "abandon_rate", ".3f"),
+    ("FCR", "fcr_rate", ".3f"),
+    ("repeat contact rate", "repeat_contact_rate", ".3f"),
+    ("NPS", "nps", ".3f"),
+    ("CSAT", "csat", ".3f"),
+    ("IXS", "ixs", ".3f"),
+)
+HEADLINE_MART = "marts.mart_scorecard_monthly"
+
+
+def headline_figures(con) -> list[tuple[str, date, float]]:
+    """(label, month, value) of each headline metric: its value in the latest month of
+    the monthly scorecard that has one (the month holding as_of may be partial, and
+    FCR waits for the repeat window, so a metric's latest value can be a month older)."""
+    figures = []
+    for label, column, _ in HEADLINE_METRICS:
+        row = con.execute(
+            f"select month, {column} from {HEADLINE_MART} "
+            f"where {column} is not null order by month desc limit 1"
+        ).fetchone()
+        if row is not None:
+            figures.append((label, row[0], float(row[1])))
+    return figures
 
 
 def _headline(con) -> None:
-    """A few whole-period figures from the marts, so the demo shows numbers, not only counts."""
+    """The headline figures of the monthly scorecard, so the demo shows numbers, not only counts."""
     import duckdb
 
-    for label, sql in HEADLINE_SQL.items():
-        try:
-            value = con.execute(sql).fetchone()[0]
-        except duckdb.Error:
-            continue
-        if value is not None:
-            _say(f"  {label}: {value:.3f}")
+    try:
+        figures = headline_figures(con)
+    except duckdb.Error:
+        return
+    _say(f"  headline ({HEADLINE_MART}, latest month with a value):")
+    formats = {label: fmt for label, _, fmt in HEADLINE_METRICS}
+    for label, month, value in figures:
+        _say(f"    {label} ({month:%Y-%m}): {value:{formats[label]}}")
 
 
 def cmd_demo(args: argparse.Namespace) -> None:

@@ -7,12 +7,7 @@
 
 {# The metrics a component may name: every metric column of mart_scorecard_monthly but ixs itself. #}
 {% macro ixs_valid_metrics() -%}
-    {{ return([
-        'contacts', 'handled_contacts', 'aht_minutes', 'asa_seconds', 'service_level',
-        'abandon_rate', 'fcr_rate', 'repeat_contact_rate', 'callback_rate', 'reopen_rate',
-        'nps', 'csat', 'ces', 'sps', 'empathy_mean', 'compliance_rate', 'work_cost',
-        'cost_per_contact', 'revenue', 'retention_rate', 'benefit_cost_ratio'
-    ]) }}
+    {{ return(cx_metrics.scorecard_metric_names() | reject('equalto', 'ixs') | list) }}
 {%- endmacro %}
 
 {% macro _ixs_fail(position, metric, problem) -%}

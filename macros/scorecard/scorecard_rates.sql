@@ -3,7 +3,9 @@
     additive counts of int_scorecard_daily_counts (summed to any grain) in
     `relation`, as a select list (no trailing comma). Written once so the
     daily and monthly scorecards share every definition. `columns` picks a
-    subset (default: all, in scorecard order).
+    subset (default: every metric scorecard_metrics() lists with source
+    counts, in scorecard order); a definition that list lacks, or a listed
+    metric without one, stops compilation.
 #}
 {% macro scorecard_rates(relation, columns=none) -%}
     {%- set r = relation ~ '.' -%}
@@ -36,11 +38,15 @@
         'cost_per_contact': cx_metrics.safe_divide(r ~ 'work_cost', r ~ 'handled_contacts'),
         'revenue': r ~ 'revenue',
     } -%}
-    {%- set order = columns or [
-        'contacts', 'handled_contacts', 'aht_minutes', 'asa_seconds', 'service_level', 'abandon_rate',
-        'fcr_rate', 'repeat_contact_rate', 'callback_rate', 'reopen_rate', 'nps', 'csat', 'ces', 'sps',
-        'empathy_mean', 'compliance_rate', 'work_cost', 'cost_per_contact', 'revenue'
-    ] -%}
+    {%- set listed = cx_metrics.scorecard_metric_names(sources=['counts']) -%}
+    {%- if (definitions.keys() | sort) != (listed | sort) -%}
+        {{ exceptions.raise_compiler_error(
+            "scorecard_rates defines " ~ (definitions.keys() | sort | join(', '))
+            ~ " but scorecard_metrics() lists as counts " ~ (listed | sort | join(', '))
+            ~ ": define each counts metric once, in both places."
+        ) }}
+    {%- endif -%}
+    {%- set order = columns or listed -%}
     {%- for name in order %}
     {%- if name in ['contacts', 'handled_contacts'] %}
     {{ definitions[name] }} as {{ name }}

@@ -1,6 +1,7 @@
 {#-
     Additive counts behind every scorecard metric, per reporting-timezone day
-    (dim_dates spine): contacts and outcomes by the contact's start, phone
+    of the reporting range (the dim_dates days of the int_reporting_months
+    months, so no day before the first month with support data): contacts and outcomes by the contact's start, phone
     legs by queued_at, tickets by creation, surveys by responded_at, QA by
     evaluated_at, social by posted_at, work cost by the work's day, revenue
     by ordered_at. The daily and monthly scorecards sum these, so the two
@@ -10,6 +11,10 @@ with
 
 dates as (
     select * from {{ ref('dim_dates') }}
+),
+
+reporting_months as (
+    select * from {{ ref('int_reporting_months') }}
 ),
 
 outcomes as (
@@ -48,16 +53,18 @@ as_of as (
     select * from {{ ref('int_as_of') }}
 ),
 
+reporting_days as (
+    select dates.date_day
+    from dates
+    inner join reporting_months
+        on dates.month_start = reporting_months.month_start
+),
+
 contact_days as (
     select
         started_date as date_day,
         count(*) as contacts,
-        {{ cx_metrics.count_if('is_handled') }} as handled_contacts,
-        {{ cx_metrics.count_if('is_evaluable') }} as evaluable_contacts,
-        {{ cx_metrics.count_if("fcr_status = 'fcr'") }} as fcr_contacts,
-        {{ cx_metrics.count_if('is_evaluable and has_repeat') }} as repeated_contacts,
-        {{ cx_metrics.count_if("is_evaluable and contact_type = 'call'") }} as evaluable_phone_contacts,
-        {{ cx_metrics.count_if("is_evaluable and contact_type = 'call' and has_callback") }} as callback_contacts
+        {{ cx_metrics.contact_outcome_counts() }}
     from outcomes
     group by started_date
 ),
@@ -145,8 +152,8 @@ order_days as (
 )
 
 select
-    dates.date_day,
-    cast({{ dbt.date_trunc('month', 'dates.date_day') }} as date) as month,
+    reporting_days.date_day,
+    cast({{ dbt.date_trunc('month', 'reporting_days.date_day') }} as date) as month,
     cast(coalesce(contact_days.contacts, 0) as {{ dbt.type_bigint() }}) as contacts,
     cast(coalesce(contact_days.handled_contacts, 0) as {{ dbt.type_bigint() }}) as handled_contacts,
     cast(coalesce(contact_days.evaluable_contacts, 0) as {{ dbt.type_bigint() }}) as evaluable_contacts,
@@ -178,20 +185,20 @@ select
     cast(coalesce(mention_days.negative_recommendations, 0) as {{ dbt.type_bigint() }}) as negative_recommendations,
     cast(coalesce(cost_days.work_cost, 0) as {{ cx_metrics.type_double() }}) as work_cost,
     cast(coalesce(order_days.revenue, 0) as {{ cx_metrics.type_double() }}) as revenue
-from dates
+from reporting_days
 left join contact_days
-    on dates.date_day = contact_days.date_day
+    on reporting_days.date_day = contact_days.date_day
 left join leg_days
-    on dates.date_day = leg_days.date_day
+    on reporting_days.date_day = leg_days.date_day
 left join ticket_days
-    on dates.date_day = ticket_days.date_day
+    on reporting_days.date_day = ticket_days.date_day
 left join survey_days
-    on dates.date_day = survey_days.date_day
+    on reporting_days.date_day = survey_days.date_day
 left join qa_days
-    on dates.date_day = qa_days.date_day
+    on reporting_days.date_day = qa_days.date_day
 left join mention_days
-    on dates.date_day = mention_days.date_day
+    on reporting_days.date_day = mention_days.date_day
 left join cost_days
-    on dates.date_day = cost_days.date_day
+    on reporting_days.date_day = cost_days.date_day
 left join order_days
-    on dates.date_day = order_days.date_day
+    on reporting_days.date_day = order_days.date_day

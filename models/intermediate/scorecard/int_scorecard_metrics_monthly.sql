@@ -2,8 +2,24 @@
     The monthly scorecard's metrics without IXS and without previous-period
     columns: the IXS is computed from this model (mart_ixs_monthly), and
     mart_scorecard_monthly then joins it, so there is no cycle. One row per
-    reporting-timezone month of the dim_dates spine.
+    month of the reporting range (int_reporting_months).
 -#}
+{#- The metrics of monthly cohorts; the others come from scorecard_rates. #}
+{%- set cohort_metrics = {
+    'retention_rate': cx_metrics.safe_divide('retention.retained_customers', 'retention.customers_with_prior_order'),
+    'benefit_cost_ratio': 'deflection.benefit_cost_ratio',
+} %}
+{%- set cohort_names = cx_metrics.scorecard_metric_names(sources=['retention', 'deflection']) %}
+{%- if (cohort_metrics.keys() | sort) != (cohort_names | sort) %}
+    {{ exceptions.raise_compiler_error(
+        "int_scorecard_metrics_monthly defines " ~ (cohort_metrics.keys() | sort | join(', '))
+        ~ " but scorecard_metrics() lists " ~ (cohort_names | sort | join(', '))
+    ) }}
+{%- endif %}
+{%- set cohort_columns = [] %}
+{%- for name in cohort_names %}
+{%- do cohort_columns.append('cast(' ~ cohort_metrics[name] ~ ' as ' ~ cx_metrics.type_double() ~ ') as ' ~ name) %}
+{%- endfor %}
 with
 
 daily as (
@@ -69,11 +85,7 @@ retention as (
 select
     monthly.month,
     {{ cx_metrics.scorecard_rates('monthly') }},
-    cast(
-        {{ cx_metrics.safe_divide('retention.retained_customers', 'retention.customers_with_prior_order') }}
-        as {{ cx_metrics.type_double() }}
-    ) as retention_rate,
-    cast(deflection.benefit_cost_ratio as {{ cx_metrics.type_double() }}) as benefit_cost_ratio
+    {{ cohort_columns | join(',\n    ') }}
 from monthly
 left join retention
     on monthly.month = retention.month

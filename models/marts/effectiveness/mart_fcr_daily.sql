@@ -1,6 +1,7 @@
 {#-
     First-contact resolution and repeats per reporting-timezone day of the
-    contact's start, channel and category. Pending contacts (window still open
+    contact's start, channel and category: the scorecard's counts
+    (contact_outcome_counts) and rates (scorecard_rates), so the two agree. Pending contacts (window still open
     at as_of) are counted but sit in no rate's denominator.
 -#}
 
@@ -15,13 +16,8 @@ aggregated as (
         started_date as date_day,
         channel,
         category,
-        {{ cx_metrics.count_if('is_handled') }} as handled_contacts,
-        {{ cx_metrics.count_if('is_evaluable') }} as evaluable_contacts,
+        {{ cx_metrics.contact_outcome_counts() }},
         {{ cx_metrics.count_if('is_pending') }} as pending_contacts,
-        {{ cx_metrics.count_if("fcr_status = 'fcr'") }} as fcr_contacts,
-        {{ cx_metrics.count_if('is_evaluable and has_repeat') }} as repeated_contacts,
-        {{ cx_metrics.count_if("is_evaluable and contact_type = 'call'") }} as evaluable_phone_contacts,
-        {{ cx_metrics.count_if("is_evaluable and contact_type = 'call' and has_callback") }} as callback_contacts,
         {{ cx_metrics.count_if('is_evaluable and has_repeat and is_channel_switch') }} as channel_switches
     from outcomes
     group by started_date, channel, category
@@ -29,21 +25,17 @@ aggregated as (
 
 rated as (
     select
-        date_day,
-        channel,
-        category,
-        handled_contacts,
-        evaluable_contacts,
-        pending_contacts,
-        fcr_contacts,
-        repeated_contacts,
-        {{ cx_metrics.safe_divide('fcr_contacts', 'evaluable_contacts') }} as fcr_rate,
-        {{ cx_metrics.safe_divide('repeated_contacts', 'evaluable_contacts') }} as repeat_contact_rate,
-        case
-            when channel = 'phone'
-                then {{ cx_metrics.safe_divide('callback_contacts', 'evaluable_phone_contacts') }}
-        end as callback_rate,
-        {{ cx_metrics.safe_divide('channel_switches', 'repeated_contacts') }} as channel_switch_rate
+        aggregated.date_day,
+        aggregated.channel,
+        aggregated.category,
+        aggregated.handled_contacts,
+        aggregated.evaluable_contacts,
+        aggregated.pending_contacts,
+        aggregated.fcr_contacts,
+        aggregated.repeated_contacts,
+        {{ cx_metrics.scorecard_rates('aggregated', columns=['fcr_rate', 'repeat_contact_rate', 'callback_rate']) }},
+        {{ cx_metrics.safe_divide('aggregated.channel_switches', 'aggregated.repeated_contacts') }}
+            as channel_switch_rate
     from aggregated
 )
 
@@ -58,6 +50,6 @@ select
     cast(repeated_contacts as {{ dbt.type_bigint() }}) as repeated_contacts,
     cast(fcr_rate as {{ cx_metrics.type_double() }}) as fcr_rate,
     cast(repeat_contact_rate as {{ cx_metrics.type_double() }}) as repeat_contact_rate,
-    cast(callback_rate as {{ cx_metrics.type_double() }}) as callback_rate,
+    cast(case when channel = 'phone' then callback_rate end as {{ cx_metrics.type_double() }}) as callback_rate,
     cast(channel_switch_rate as {{ cx_metrics.type_double() }}) as channel_switch_rate
 from rated

@@ -4,6 +4,12 @@
     rated on the agent's contacts (by responded_at), AHT of the agent's legs
     in AHT scope (by queued_at), FCR of the evaluable contacts the agent
     handled last (by the contact's start) and work cost (mart_agent_daily).
+    One row per agent and month with something measured: a QA evaluation, a
+    CSAT or NPS response, an answered leg, an evaluable contact or logged
+    ticket work (mart_agent_daily). An assignment alone (a ticket the agent
+    never replied to) is not activity. work_cost is null for an agent
+    missing from agents (as in mart_agent_daily), 0 for a known agent with
+    no work that month.
 -#}
 with
 
@@ -29,6 +35,10 @@ outcomes as (
 
 agent_daily as (
     select * from {{ ref('mart_agent_daily') }}
+),
+
+agents as (
+    select * from {{ ref('dim_agents') }}
 ),
 
 as_of as (
@@ -67,7 +77,7 @@ survey_months as (
         {{ cx_metrics.count_if("nps_bucket = 'promoter'") }} as promoters,
         {{ cx_metrics.count_if("nps_bucket = 'detractor'") }} as detractors
     from responses
-    where agent_id is not null
+    where agent_id is not null and survey_type in ('csat', 'nps')
     group by month, agent_id
 ),
 
@@ -86,12 +96,12 @@ fcr_months as (
     select
         cast({{ dbt.date_trunc('month', 'outcomes.started_date') }} as date) as month,
         contacts.agent_id,
-        {{ cx_metrics.count_if('outcomes.is_evaluable') }} as evaluable_contacts,
+        count(*) as evaluable_contacts,
         {{ cx_metrics.count_if("outcomes.fcr_status = 'fcr'") }} as fcr_contacts
     from outcomes
     inner join contacts
         on outcomes.contact_id = contacts.contact_id
-    where contacts.agent_id is not null
+    where contacts.agent_id is not null and outcomes.is_evaluable
     group by cast({{ dbt.date_trunc('month', 'outcomes.started_date') }} as date), contacts.agent_id
 ),
 
@@ -144,7 +154,9 @@ joined as (
         ) }} as nps,
         {{ cx_metrics.safe_divide('leg_months.aht_handle_seconds', 'leg_months.aht_legs') }} as aht_seconds,
         {{ cx_metrics.safe_divide('fcr_months.fcr_contacts', 'fcr_months.evaluable_contacts') }} as fcr_rate,
-        coalesce(cost_months.work_cost, 0) as work_cost
+        case
+            when agents.hourly_cost is not null then coalesce(cost_months.work_cost, 0)
+        end as work_cost
     from agent_months
     left join qa_months
         on agent_months.month = qa_months.month and agent_months.agent_id = qa_months.agent_id
@@ -156,6 +168,8 @@ joined as (
         on agent_months.month = fcr_months.month and agent_months.agent_id = fcr_months.agent_id
     left join cost_months
         on agent_months.month = cost_months.month and agent_months.agent_id = cost_months.agent_id
+    left join agents
+        on agent_months.agent_id = agents.agent_id
 )
 
 select

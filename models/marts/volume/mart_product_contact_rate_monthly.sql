@@ -1,14 +1,16 @@
 {#-
-    Contacts per 1,000 units in the installed base, per product and
-    reporting-timezone month. The installed base at a month is the units
-    ordered in the var('installed_base_days') days up to and including the
-    month's last day: ordered_date in (last_day - N days, last_day].
+    Contacts per 1,000 units in the installed base, per product and month of
+    the reporting range (int_reporting_months). The installed base at a
+    month is the units ordered in the var('installed_base_days') days up to
+    and including the month's last day: ordered_date in (last_day - N days,
+    last_day], also in the month holding as_of (its calendar last day, not
+    the day of as_of), counting orders placed up to as_of.
 -#}
 
 with
 
-dates as (
-    select * from {{ ref('dim_dates') }}
+reporting_months as (
+    select * from {{ ref('int_reporting_months') }}
 ),
 
 contacts as (
@@ -23,21 +25,25 @@ orders as (
     select * from {{ ref('stg_commerce__orders') }}
 ),
 
+as_of as (
+    select * from {{ ref('int_as_of') }}
+),
+
 months as (
     select
         month_start,
-        max(date_day) as month_last_day
-    from dates
-    group by month_start
+        month_last_day
+    from reporting_months
 ),
 
 dated_orders as (
     select
-        product_id,
-        {{ cx_metrics.reporting_date('ordered_at') }} as ordered_date,
-        quantity
+        orders.product_id,
+        {{ cx_metrics.reporting_date('orders.ordered_at') }} as ordered_date,
+        orders.quantity
     from orders
-    where product_id is not null
+    cross join as_of
+    where orders.product_id is not null and orders.ordered_at <= as_of.as_of
 ),
 
 daily_units as (

@@ -1,13 +1,14 @@
 {#-
-    Contact and ticket volume per reporting-timezone month, against the
-    customer base at month end (customers created on or before the month's
-    last day).
+    Contact and ticket volume per month of the reporting range
+    (int_reporting_months), against the customer base at month end
+    (customers created on or before the month's last day; in the month
+    holding as_of, on or before its day).
 -#}
 
 with
 
-dates as (
-    select * from {{ ref('dim_dates') }}
+reporting_months as (
+    select * from {{ ref('int_reporting_months') }}
 ),
 
 contacts as (
@@ -25,9 +26,8 @@ customers as (
 months as (
     select
         month_start,
-        max(date_day) as month_last_day
-    from dates
-    group by month_start
+        last_reported_day
+    from reporting_months
 ),
 
 ticket_months as (
@@ -66,7 +66,7 @@ customer_base as (
         count(customers.customer_id) as customers_at_month_end
     from months
     left join customers
-        on months.month_last_day >= customers.created_date
+        on months.last_reported_day >= customers.created_date
     group by months.month_start
 ),
 
