@@ -6,7 +6,7 @@ it again, so a dashboard left open never holds the file dbt writes. The figures
 come from the marts as they are: the dashboard computes nothing a mart does not,
 except summing a mart's additive counts over a month (ratio of sums).
 
-Pages (URL paths): executive, operations, effectiveness, experience, value.
+Pages (URL paths): executive (the root, /), operations, effectiveness, experience, value.
 """
 
 from __future__ import annotations
@@ -18,6 +18,11 @@ from pathlib import Path
 
 PAGES = ("executive", "operations", "effectiveness", "experience", "value")
 DEFAULT_PORT = 8501
+
+
+def url_path(page: str) -> str:
+    """The page's path on the server: the first page is the app's root ("")."""
+    return "" if page == PAGES[0] else page
 
 
 # ---------- formatting (the browser test formats the marts' values the same way)
@@ -108,7 +113,7 @@ def page_executive() -> None:
         delta = None if value is None or previous is None else value - previous
         columns[i % 4].metric(
             label, fmt(value),
-            delta=None if delta is None else f"{delta:+.4g}",
+            delta=None if delta is None else (f"{100 * delta:+.1f} pp" if fmt is fmt_pct else f"{delta:+,.2f}"),
             delta_color="inverse" if lower_is_better else "normal",
         )
     st.subheader("IXS components")
@@ -266,7 +271,7 @@ def serve_command(port: int = DEFAULT_PORT, address: str = "127.0.0.1") -> list[
     return [sys.executable, "-m", "streamlit", "run", str(Path(__file__).resolve()),
             "--server.headless", "true", "--server.port", str(port), "--server.address", address,
             "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
-            "--server.fileWatcherType", "none"]
+            "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer"]
 
 
 def serve(port: int = DEFAULT_PORT) -> int:
