@@ -197,3 +197,25 @@ def test_page_renders_and_shows_the_marts_figures(page: str, browser, dashboard_
         assert wanted, f"{page}: no expected figure for {label}"
         for key in wanted:
             assert tiles.get(key) == expected[key], f"{page}: {key} shows {tiles.get(key)!r}, mart says {expected[key]!r}"
+
+
+def test_every_page_has_an_exposure_naming_the_relations_it_reads() -> None:
+    """models/exposures: one exposure per page, whose depends_on is exactly what the page queries."""
+    import inspect
+    import re
+
+    import yaml
+
+    from cx_metrics import dashboard
+
+    exposures = {}
+    for path in (REPO / "models" / "exposures").glob("*.yml"):
+        for exposure in yaml.safe_load(path.read_text()).get("exposures") or []:
+            exposures[exposure["name"]] = {re.fullmatch(r"ref\('(\w+)'\)", d).group(1)
+                                           for d in exposure["depends_on"]}
+    # the month picker reads mart_scorecard_monthly on every page that has one
+    picker = set(re.findall(r"marts\.(\w+)", inspect.getsource(dashboard.months)))
+    for page in dashboard.PAGES:
+        source = inspect.getsource(getattr(dashboard, f"page_{page}"))
+        reads = set(re.findall(r"marts\.(\w+)", source)) | (picker if "_month_picker" in source else set())
+        assert exposures.get(f"dashboard_{page}") == reads, f"{page}: exposure {exposures.get(f'dashboard_{page}')} != reads {reads}"
