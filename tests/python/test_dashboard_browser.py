@@ -29,6 +29,9 @@ import pytest
 
 from engines import REPO
 
+pytest.importorskip("streamlit", reason="the [bi] extra (streamlit, selenium) is not installed")
+pytest.importorskip("selenium", reason="the [bi] extra (streamlit, selenium) is not installed")
+
 SCREENSHOTS = REPO / "build" / "test" / "screenshots"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update",

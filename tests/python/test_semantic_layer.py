@@ -23,8 +23,10 @@ from pathlib import Path
 
 import pytest
 
-from cx_metrics.semantic import query_metrics
-from engines import BUILD_DIR, REPO, postgres_connection, wanted
+pytest.importorskip("dbt_metricflow", reason="the [bi] extra (dbt-metricflow) is not installed")
+
+from cx_metrics.semantic import query_metrics  # noqa: E402
+from engines import BUILD_DIR, REPO, postgres_connection, wanted  # noqa: E402
 
 REQUESTS = {
     "scorecard": {"saved_query": "scorecard_monthly"},
