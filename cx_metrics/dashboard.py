@@ -151,14 +151,16 @@ def page_operations() -> None:
         columns[i].metric(f"Service level: {queue_row['queue']}", fmt_pct(queue_row["service_level"]),
                           help=f"abandon rate {fmt_pct(queue_row['abandon_rate'])}")
     st.table(queues)
-    st.subheader("Offered and abandoned calls by hour of day (UTC)")
+    st.subheader("Offered calls and abandon rate by hour of day (UTC)")
     hours = query(
         """
         select
-            extract(hour from queued_at) as hour,
+            cast(extract(hour from queued_at) as integer) as hour,
             queue,
             sum(case when is_offered then 1 else 0 end) as offered_legs,
             sum(case when is_abandoned then 1 else 0 end) as abandoned_legs,
+            sum(case when is_abandoned then 1 else 0 end)
+                / nullif(sum(case when is_offered then 1 else 0 end), 0) as abandon_rate,
             sum(case when is_answered_within_sl then 1 else 0 end)
                 / nullif(sum(case when is_offered then 1 else 0 end), 0) as service_level
         from marts.fct_call_legs
@@ -166,15 +168,33 @@ def page_operations() -> None:
         group by 1, 2
         order by 1, 2
         """, [month])
-    st.bar_chart(hours, x="hour", y="abandoned_legs", color="queue")
-    st.line_chart(hours, x="hour", y="service_level", color="queue")
-    st.subheader("ASA and AHT per day and queue")
+    left, right = st.columns(2)
+    left.bar_chart(hours, x="hour", y="offered_legs", color="queue")
+    right.line_chart(hours, x="hour", y="abandon_rate", color="queue")
+    st.subheader("ASA and AHT per queue over the month")
+    st.caption("ASA and mean AHT re-aggregated from the daily rows (wait = ASA x answered legs, "
+               "handle = AHT x AHT legs); percentiles do not add up, so p50 and p90 are shown per day.")
+    queue_month = query(
+        """
+        select
+            queue,
+            sum(answered_legs) as answered_legs,
+            sum(asa_seconds * answered_legs) / nullif(sum(answered_legs), 0) as asa_seconds,
+            sum(handle_seconds_total)
+                / nullif(sum(case when aht_seconds > 0 then handle_seconds_total / aht_seconds end), 0) as aht_seconds
+        from marts.mart_queue_daily
+        where date_trunc('month', date_day) = ?
+        group by queue
+        order by queue
+        """, [month])
+    st.table(queue_month)
     daily = query(
-        "select date_day, queue, asa_seconds, aht_seconds, aht_p50_seconds, aht_p90_seconds "
+        "select date_day, queue, aht_p50_seconds, aht_p90_seconds "
         "from marts.mart_queue_daily where date_trunc('month', date_day) = ? order by date_day, queue",
         [month])
-    st.line_chart(daily, x="date_day", y="aht_p90_seconds", color="queue")
-    st.dataframe(daily, hide_index=True)
+    left, right = st.columns(2)
+    left.line_chart(daily, x="date_day", y="aht_p50_seconds", color="queue")
+    right.line_chart(daily, x="date_day", y="aht_p90_seconds", color="queue")
 
 
 def page_effectiveness() -> None:
@@ -242,12 +262,15 @@ def page_value() -> None:
     st.subheader("Revenue before and after a contact, by cohort (long interactions vs short)")
     st.caption("Descriptive, not causal: customers who call differ from those who do not.")
     cohorts = query(
-        "select month, category, cohort, customers, revenue_before_avg, revenue_after_avg, retention_rate "
-        "from marts.mart_customer_value_monthly order by month, category, cohort")
-    st.dataframe(cohorts, hide_index=True)
+        "select strftime(month, '%Y-%m') as month, category, cohort, customers, revenue_before_avg, "
+        "revenue_after_avg, retention_rate from marts.mart_customer_value_monthly order by 1, 2, 3")
+    if cohorts.empty:
+        st.info("No closed value window yet (value_window_days after the first contacts).")
+    else:
+        st.table(cohorts)
     st.subheader("Returns deflection (an observational estimate)")
     deflection = query(
-        "select month, orders, orders_with_contact, no_fault_rate_with_contact, no_fault_rate_without_contact, "
+        "select strftime(month, '%Y-%m') as month, orders, orders_with_contact, no_fault_rate_with_contact, no_fault_rate_without_contact, "
         "deflected_returns_est, deflection_benefit, work_cost, benefit_cost_ratio "
         "from marts.mart_returns_deflection_monthly order by month")
     st.table(deflection)

@@ -29,7 +29,7 @@ def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small demo warehouse on DuckDB: the sample generator (400 customers, June and July 2026),
+    """A small demo warehouse on DuckDB: the sample generator (400 customers, June to September 2026),
     loaded and built with dbt (seeds and models; the fixture builds run the tests). About 40 s.
     Returns its folder: cx_metrics.duckdb, and target/ (the dbt artefacts, semantic manifest included).
     """
@@ -43,7 +43,7 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     folder = tmp_path_factory.mktemp("demo")
     database = folder / "cx_metrics.duckdb"
-    generate(folder / "raw", customers=400, days=61, start=date(2026, 6, 1), seed=42)
+    generate(folder / "raw", customers=400, days=122, start=date(2026, 6, 1), seed=42)
     env = {**os.environ, "CX_TARGET": "duckdb", "CX_DUCKDB_PATH": str(database),
            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     previous = os.environ.get("CX_DUCKDB_PATH")
