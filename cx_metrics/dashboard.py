@@ -12,6 +12,7 @@ Pages (URL paths): executive (the root, /), operations, effectiveness, experienc
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -303,7 +304,20 @@ def serve(port: int = DEFAULT_PORT) -> int:
     if not path.exists():
         raise FileNotFoundError(f"{path}: no warehouse (run `cx-metrics demo` first)")
     env = dict(os.environ, CX_DUCKDB_PATH=str(path))
-    return subprocess.call(serve_command(port), env=env)
+    server = subprocess.Popen(serve_command(port), env=env)
+    # Stop the server with us: Ctrl-C reaches both, a plain `kill` of this process would not.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
 
 
 if __name__ == "__main__":
