@@ -271,7 +271,8 @@ def page_value() -> None:
         st.table(cohorts)
     st.subheader("Returns deflection (an observational estimate)")
     deflection = query(
-        "select strftime(month, '%Y-%m') as month, orders, orders_with_contact, no_fault_rate_with_contact, no_fault_rate_without_contact, "
+        "select strftime(month, '%Y-%m') as month, orders, orders_with_contact, no_fault_rate_with_contact, "
+        "no_fault_rate_without_contact, "
         "deflected_returns_est, deflection_benefit, work_cost, benefit_cost_ratio "
         "from marts.mart_returns_deflection_monthly order by month")
     st.table(deflection)

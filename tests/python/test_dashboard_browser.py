@@ -199,7 +199,8 @@ def test_page_renders_and_shows_the_marts_figures(page: str, browser, dashboard_
         wanted = [k for k in expected if k.startswith(label[:-1])] if label.endswith("*") else [label]
         assert wanted, f"{page}: no expected figure for {label}"
         for key in wanted:
-            assert tiles.get(key) == expected[key], f"{page}: {key} shows {tiles.get(key)!r}, mart says {expected[key]!r}"
+            shown = tiles.get(key)
+            assert shown == expected[key], f"{page}: {key} shows {shown!r}, mart says {expected[key]!r}"
 
 
 def test_every_page_has_an_exposure_naming_the_relations_it_reads() -> None:
@@ -221,4 +222,5 @@ def test_every_page_has_an_exposure_naming_the_relations_it_reads() -> None:
     for page in dashboard.PAGES:
         source = inspect.getsource(getattr(dashboard, f"page_{page}"))
         reads = set(re.findall(r"marts\.(\w+)", source)) | (picker if "_month_picker" in source else set())
-        assert exposures.get(f"dashboard_{page}") == reads, f"{page}: exposure {exposures.get(f'dashboard_{page}')} != reads {reads}"
+        exposed = exposures.get(f"dashboard_{page}")
+        assert exposed == reads, f"{page}: exposure {exposed} != reads {reads}"
