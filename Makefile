@@ -12,7 +12,7 @@ export GX_ANALYTICS_ENABLED := false
 TEST_DIR := build/test
 ENGINES := duckdb,postgres,spark
 
-.PHONY: demo test install install-test lint engines pytest clean
+.PHONY: demo dashboard test install install-test install-bi lint engines pytest clean
 
 define make_venv
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,15 +26,25 @@ $(VENV)/.installed-demo: pyproject.toml
 
 $(VENV)/.installed-test: pyproject.toml
 	$(make_venv)
-	$(BIN)/python -m pip install --quiet -e ".[dev,postgres,spark]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,postgres,spark,bi]"
+	@touch $@ $(VENV)/.installed-demo $(VENV)/.installed-bi
+
+$(VENV)/.installed-bi: pyproject.toml
+	$(make_venv)
+	$(BIN)/python -m pip install --quiet -e ".[bi]"
 	@touch $@ $(VENV)/.installed-demo
 
 install: $(VENV)/.installed-demo
 install-test: $(VENV)/.installed-test
+install-bi: $(VENV)/.installed-bi
 
 ## The main job: sample data -> raw -> guarded build (checks, staging, marts, publish) on DuckDB.
 demo: $(VENV)/.installed-demo
 	$(BIN)/cx-metrics demo
+
+## The dashboard (Streamlit) on http://127.0.0.1:8501 over the demo warehouse, read-only.
+dashboard: $(VENV)/.installed-bi
+	$(BIN)/cx-metrics dashboard
 
 ## Every test: SQL lint; dbt build (unit + data tests) on the fixtures on DuckDB,
 ## Postgres and Spark; pytest (cross-engine equality included). One throwaway

@@ -174,6 +174,36 @@ def _headline(con) -> None:
         _say(f"    {label} ({month:%Y-%m}): {value:{formats[label]}}")
 
 
+def _docs() -> None:
+    """dbt docs (and MetricFlow's semantic manifest) for the published demo warehouse, in <project>/target.
+
+    The guarded build compiles against its build copy of the warehouse; this compiles against the
+    published file, so `dbt docs serve` and `mf query` run from the project folder see the demo.
+    """
+    import subprocess
+
+    from cx_metrics.dbt import dbt_command, project_dir
+
+    target = project_dir() / "target"
+    command = dbt_command(["docs", "generate", "--quiet"], target="duckdb", target_path=target)
+    env = {**os.environ, "CX_DUCKDB_PATH": str(load_mod.duckdb_path())}
+    with _step("dbt docs generate"):
+        if subprocess.run(command, env=env).returncode != 0:
+            raise DbtError("dbt docs generate failed")
+    _say(f"dbt docs: {target / 'index.html'} (serve it: dbt docs serve --profiles-dir profiles)")
+
+
+def cmd_dashboard(args: argparse.Namespace) -> None:
+    """Serve the Streamlit dashboard on localhost over the published warehouse, read-only."""
+    from cx_metrics import dashboard
+
+    _say(f"dashboard: http://127.0.0.1:{args.port}/ (pages {', '.join(dashboard.PAGES)}); Ctrl-C stops it")
+    try:
+        dashboard.serve(args.port)
+    except FileNotFoundError as exc:
+        raise load_mod.LoadError(str(exc)) from exc
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     out = Path(args.out)
     args_gen = argparse.Namespace(
@@ -184,6 +214,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     cmd_load(argparse.Namespace(folder=out, target="duckdb"))
     cmd_build(argparse.Namespace(vars=args.vars, target="duckdb"))
     _summary()
+    _docs()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -226,6 +257,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(dirty_rate=0.01)
     p.add_argument("--vars", help="dbt vars as YAML")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("dashboard", help="serve the dashboard (Streamlit) on localhost, read-only")
+    p.add_argument("--port", type=int, default=8501)
+    p.set_defaults(func=cmd_dashboard)
     return parser
 
 
