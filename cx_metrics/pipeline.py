@@ -353,6 +353,10 @@ def _unguarded_build(options: BuildOptions) -> BuildResult:
 def check(layer: str, options: BuildOptions | None = None) -> LayerResult:
     """One layer's suite against the published warehouse (read-only), with its own report."""
     options = options or BuildOptions()
+    if options.target == "postgres":  # the published schemas, checked in the database
+        from cx_metrics.postgres_build import check_postgres
+
+        return check_postgres(layer, options)
     run = _Run(options)
     error: PipelineStopped | None = None
     outcome = "error"  # an exception other than a blocking failure

@@ -20,6 +20,7 @@ import yaml
 from cx_metrics import publish
 from cx_metrics.pipeline import UPSTREAM, BuildOptions, BuildResult, PipelineStopped, _Run
 from cx_metrics.quality.postgres import PostgresQualityRun, PostgresWarehouse
+from cx_metrics.quality.runner import LayerResult
 
 
 def shadow_vars(vars_text: str | None, suffix: str = publish.SHADOW_SUFFIX) -> str:
@@ -81,3 +82,22 @@ def build_postgres(options: BuildOptions) -> BuildResult:
         admin.close()  # also releases the advisory lock
         run.finish(outcome, error)
     return BuildResult(None, run.report_dir, run.quality.layers, time.perf_counter() - run.started, run.steps)
+
+
+def check_postgres(layer: str, options: BuildOptions) -> LayerResult:
+    """One layer's suite against the published schemas on Postgres (read-only), with its own report."""
+    warehouse = PostgresWarehouse.from_env()
+    run = _Run(options)
+    error: PipelineStopped | None = None
+    outcome = "error"
+    try:
+        run.quality = PostgresQualityRun(warehouse, run.report_dir, background=True)
+        with run.step(f"{layer} checks on {warehouse}"):
+            result = run.check(layer, warehouse)
+        outcome = "passed"
+        return result
+    except PipelineStopped as exc:
+        error, outcome = exc, "failed"
+        raise
+    finally:
+        run.finish(outcome, error)

@@ -210,3 +210,39 @@ def test_reader_sees_old_or_new_set_never_a_mix_during_a_build(good, tmp_path):
     assert set(reads) <= {old, new}, f"mixed reads: {sorted(set(reads) - {old, new})}"
     switch = reads.index(new)
     assert reads[0] == old and switch > 10 and set(reads[switch:]) == {new}, "old until the swap, new after"
+
+
+# ---------------------------------------------------------------- pure helpers (no server needed)
+
+def test_shadow_rewrite_leaves_labels_and_raw_alone():
+    from cx_metrics.quality.postgres import PostgresWarehouse
+
+    warehouse = PostgresWarehouse("h", 1, "u", "", "d", suffix="__shadow")
+    sql = ("select 'marts.mart_queue_daily: ' || x, (select count(*) from marts.fct_call_legs) "
+           "from staging.stg_telephony__calls as stg_telephony__calls join raw.tickets as t "
+           "on t.ticket_id = stg_telephony__calls.ticket_id where table_schema = 'marts'")
+    assert warehouse.rewrite(sql) == (
+        "select 'marts.mart_queue_daily: ' || x, (select count(*) from marts__shadow.fct_call_legs) "
+        "from staging__shadow.stg_telephony__calls as stg_telephony__calls join raw.tickets as t "
+        "on t.ticket_id = stg_telephony__calls.ticket_id where table_schema = 'marts__shadow'")
+    assert PostgresWarehouse("h", 1, "u", "", "d").rewrite(sql) == sql
+
+
+def test_pandas_row_condition_becomes_gx_sql_syntax():
+    from cx_metrics.quality.postgres import sql_check
+    from cx_metrics.quality.runner import Check
+
+    check = Check("raw.survey_responses", "score", "ExpectColumnValuesToBeBetween",
+                  {"column": "score", "min_value": 0, "max_value": 10, "row_condition": 'survey_type__key=="nps"',
+                   "condition_parser": "pandas"})
+    assert sql_check(check).kwargs == {"column": "score", "min_value": 0, "max_value": 10,
+                                       "row_condition": 'col("survey_type__key")=="nps"',
+                                       "condition_parser": "great_expectations"}
+
+
+def test_shadow_vars_keep_the_callers_vars():
+    from cx_metrics.postgres_build import shadow_vars
+
+    assert shadow_vars(None) == '{"cx_schema_suffix": "__shadow"}'
+    assert shadow_vars("{cx_test_break_staging_dedupe: true}") == (
+        '{"cx_test_break_staging_dedupe": true, "cx_schema_suffix": "__shadow"}')
