@@ -4,7 +4,7 @@ dbt builds every dbt schema under a shadow name (`marts__shadow`, `staging__shad
 ...: the var `cx_schema_suffix` read by macros/naming/generate_schema_name.sql).
 Once every gate has passed, `swap()` runs ONE transaction that
 
-1. takes an ACCESS EXCLUSIVE lock on every relation of the published schemas with
+1. takes an ACCESS EXCLUSIVE lock on every table of the published schemas with
    NOWAIT, retrying (rolled back, short sleep) until no reader holds any of them:
    a reader transaction that has read one published mart has finished before the
    swap proceeds, and one that starts meanwhile waits (milliseconds) and then
@@ -78,11 +78,14 @@ def drop_shadows(con, suffix: str = SHADOW_SUFFIX) -> list[str]:
     return dropped
 
 
-def _relations(cur, schemas: list[str]) -> list[str]:
+def _tables(cur, schemas: list[str]) -> list[str]:
+    """Tables (and materialized, partitioned, foreign ones) of the schemas. Not views: locking a
+    view locks every relation it reads, e.g. `raw` under the staging views, which a load may hold;
+    a reader of a view locks the tables under it, so locking the tables covers views too."""
     cur.execute(
         "select quote_ident(n.nspname) || '.' || quote_ident(c.relname) from pg_class as c "
         "join pg_namespace as n on n.oid = c.relnamespace "
-        "where n.nspname = any(%s) and c.relkind in ('r', 'v', 'm', 'p', 'f') order by 1", (schemas,))
+        "where n.nspname = any(%s) and c.relkind in ('r', 'm', 'p', 'f') order by 1", (schemas,))
     return [r[0] for r in cur.fetchall()]
 
 
@@ -131,7 +134,7 @@ def _lock_all(con, schemas: list[str], deadline: float, say: Callable[[str], Non
     attempts = 0
     while True:
         with con.cursor() as cur:
-            relations = _relations(cur, schemas)
+            relations = _tables(cur, schemas)
             if not relations:
                 return
             try:
