@@ -18,7 +18,7 @@ import time
 import yaml
 
 from cx_metrics import publish
-from cx_metrics.pipeline import UPSTREAM, BuildOptions, BuildResult, PipelineStopped, _Run
+from cx_metrics.pipeline import UPSTREAM, BuildOptions, BuildResult, PipelineStopped, _Run, run_dbt_build
 from cx_metrics.quality.postgres import PostgresQualityRun, PostgresWarehouse
 from cx_metrics.quality.runner import LayerResult
 
@@ -34,7 +34,9 @@ def shadow_vars(vars_text: str | None, suffix: str = publish.SHADOW_SUFFIX) -> s
 def build_postgres(options: BuildOptions) -> BuildResult:
     """The guarded pipeline on Postgres; raises PipelineStopped (layer, step, message) on any blocking failure."""
     warehouse = PostgresWarehouse.from_env(suffix=publish.SHADOW_SUFFIX)
-    run = _Run(dataclasses.replace(options, vars=shadow_vars(options.vars)))
+    # dbt gets the shadow suffix; never a CX_DUCKDB_PATH (run_dbt_build sets it from its database argument)
+    dbt_build = options.dbt_build or (lambda args, database, opts: run_dbt_build(args, None, opts))
+    run = _Run(dataclasses.replace(options, vars=shadow_vars(options.vars), dbt_build=dbt_build))
     error: PipelineStopped | None = None
     outcome = "error"
     try:
