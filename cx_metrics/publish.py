@@ -127,7 +127,7 @@ def _dependent_views(cur, schemas: list[str], exclude: list[str]) -> list[tuple[
     return views
 
 
-def _lock_all(con, schemas: list[str], deadline: float, say: Callable[[str], None]) -> None:
+def _lock_all(con, schemas: list[str], deadline: float, say: Callable[[str], None], waited: float) -> None:
     """ACCESS EXCLUSIVE on every published relation, NOWAIT, retried until no reader holds one."""
     import psycopg2.errors
 
@@ -146,14 +146,20 @@ def _lock_all(con, schemas: list[str], deadline: float, say: Callable[[str], Non
                 con.rollback()
         attempts += 1
         if time.monotonic() > deadline:
-            raise PublishError(f"readers held published relations for {LOCK_RETRY_SECONDS:.0f}s; nothing "
+            raise PublishError(f"readers held published tables for {waited:.0f}s; nothing "
                                "published, the shadow schemas are kept: rerun the build")
         time.sleep(min(0.005 * attempts, 0.2))
 
 
 def swap(con, suffix: str = SHADOW_SUFFIX, role: str | None = None, readable: tuple[str, ...] | None = None,
-         say: Callable[[str], None] = lambda m: None, retry_seconds: float = LOCK_RETRY_SECONDS) -> list[str]:
-    """Publish every shadow schema in one transaction (see the module doc); the published schema names."""
+         say: Callable[[str], None] = lambda m: None, retry_seconds: float | None = None) -> list[str]:
+    """Publish every shadow schema in one transaction (see the module doc); the published schema names.
+
+    Readers get `retry_seconds` (CX_PG_PUBLISH_WAIT_SECONDS, default 120) to let go of the published
+    tables; a transaction left open longer (e.g. idle in transaction) makes the publish give up.
+    """
+    if retry_seconds is None:
+        retry_seconds = float(os.environ.get("CX_PG_PUBLISH_WAIT_SECONDS", LOCK_RETRY_SECONDS))
     role = role or reader_role()
     readable = readable if readable is not None else reader_schemas()
     deadline = time.monotonic() + retry_seconds
@@ -164,7 +170,7 @@ def swap(con, suffix: str = SHADOW_SUFFIX, role: str | None = None, readable: tu
         if not shadows:
             raise PublishError(f"no shadow schemas (*{suffix}) to publish")
         names = [s[: -len(suffix)] for s in shadows]
-        _lock_all(con, names, deadline, say)  # opens the transaction
+        _lock_all(con, names, deadline, say, retry_seconds)  # opens the transaction
         with con.cursor() as cur:
             cur.execute("select nspname from pg_namespace where nspname = any(%s)", (names,))
             published = [r[0] for r in cur.fetchall()]
