@@ -5,7 +5,9 @@ dbt builds every dbt schema under a shadow name (`marts__shadow`, `staging__shad
 Once every gate has passed, `swap()` runs ONE transaction that
 
 1. takes an ACCESS EXCLUSIVE lock on every table of the published schemas with
-   NOWAIT, retrying (rolled back, short sleep) until no reader holds any of them:
+   NOWAIT, retrying (rolled back, short sleep) until no reader holds any of them
+   (every later lock wait of the transaction is capped by a 200 ms lock_timeout,
+   which also counts as "retry"):
    a reader transaction that has read one published mart has finished before the
    swap proceeds, and one that starts meanwhile waits (milliseconds) and then
    resolves the names again, to the new relations. Waiting without NOWAIT could
@@ -127,28 +129,52 @@ def _dependent_views(cur, schemas: list[str], exclude: list[str]) -> list[tuple[
     return views
 
 
-def _lock_all(con, schemas: list[str], deadline: float, say: Callable[[str], None], waited: float) -> None:
-    """ACCESS EXCLUSIVE on every published relation, NOWAIT, retried until no reader holds one."""
-    import psycopg2.errors
+def _swap_once(con, names: list[str], shadows: list[str], suffix: str, role: str,
+               readable: tuple[str, ...]) -> int:
+    """One attempt at the swap transaction (left open for the caller to commit); the views re-pointed.
 
-    attempts = 0
-    while True:
-        with con.cursor() as cur:
-            relations = _tables(cur, schemas)
-            if not relations:
-                return
+    Raises psycopg2's LockNotAvailable when a reader holds a published table (NOWAIT) or
+    any later lock takes longer than `lock_timeout` (below the 1 s deadlock_timeout, so a
+    reader is never the one Postgres cancels): the caller rolls back and tries again.
+    """
+    import psycopg2
+
+    with con.cursor() as cur:
+        tables = _tables(cur, names)
+        if tables:
+            cur.execute(f"lock table {', '.join(tables)} in access exclusive mode nowait")
+        cur.execute("set local lock_timeout = '200ms'")
+        cur.execute("select nspname from pg_namespace where nspname = any(%s)", (names,))
+        published = [r[0] for r in cur.fetchall()]
+        grants = _grants(cur, published)
+        views = _dependent_views(cur, published, exclude=published + shadows)
+        frozen = [name for name, kind, _ in views if kind == "m"]
+        if frozen:
+            raise PublishError(f"materialized view(s) {', '.join(frozen)} read the published schemas and "
+                               "cannot be re-pointed; drop them (or make them views) and rerun the build")
+        for name in names:
+            quoted, previous = _ident(cur, name), _ident(cur, name + PREVIOUS_SUFFIX)
+            if name in published:
+                cur.execute(f"drop schema if exists {previous} cascade")
+                cur.execute(f"alter schema {quoted} rename to {previous}")
+            cur.execute(f"alter schema {_ident(cur, name + suffix)} rename to {quoted}")
+        for view, _, definition in views:
+            cur.execute("set local search_path = pg_catalog")
+            cur.execute(f"create or replace view {view} as {definition.strip().rstrip(';')}")
+            cur.execute("reset search_path")
+        for grant in grants:
+            cur.execute("savepoint regrant")
             try:
-                cur.execute(f"lock table {', '.join(relations)} in access exclusive mode nowait")
-                if attempts:
-                    say(f"publish: readers let go of the published relations after {attempts} retries")
-                return
+                cur.execute(grant)
+                cur.execute("release savepoint regrant")
             except psycopg2.errors.LockNotAvailable:
-                con.rollback()
-        attempts += 1
-        if time.monotonic() > deadline:
-            raise PublishError(f"readers held published tables for {waited:.0f}s; nothing "
-                               "published, the shadow schemas are kept: rerun the build")
-        time.sleep(min(0.005 * attempts, 0.2))
+                raise
+            except psycopg2.Error:  # a relation the new build no longer has: nothing to grant on
+                cur.execute("rollback to savepoint regrant")
+        grant_reader(cur, role, [s for s in readable if s in names or s in published])
+        for name in published:
+            cur.execute(f"drop schema {_ident(cur, name + PREVIOUS_SUFFIX)} cascade")
+    return len(views)
 
 
 def swap(con, suffix: str = SHADOW_SUFFIX, role: str | None = None, readable: tuple[str, ...] | None = None,
@@ -158,54 +184,38 @@ def swap(con, suffix: str = SHADOW_SUFFIX, role: str | None = None, readable: tu
     Readers get `retry_seconds` (CX_PG_PUBLISH_WAIT_SECONDS, default 120) to let go of the published
     tables; a transaction left open longer (e.g. idle in transaction) makes the publish give up.
     """
+    import psycopg2.errors
+
     if retry_seconds is None:
         retry_seconds = float(os.environ.get("CX_PG_PUBLISH_WAIT_SECONDS", LOCK_RETRY_SECONDS))
     role = role or reader_role()
     readable = readable if readable is not None else reader_schemas()
     deadline = time.monotonic() + retry_seconds
     con.autocommit = False
-    try:
-        with con.cursor() as cur:
-            shadows = shadow_schemas(cur, suffix)
-        if not shadows:
-            raise PublishError(f"no shadow schemas (*{suffix}) to publish")
-        names = [s[: -len(suffix)] for s in shadows]
-        _lock_all(con, names, deadline, say, retry_seconds)  # opens the transaction
-        with con.cursor() as cur:
-            cur.execute("select nspname from pg_namespace where nspname = any(%s)", (names,))
-            published = [r[0] for r in cur.fetchall()]
-            grants = _grants(cur, published)
-            views = _dependent_views(cur, published, exclude=published + shadows)
-            frozen = [name for name, kind, _ in views if kind == "m"]
-            if frozen:
-                raise PublishError(f"materialized view(s) {', '.join(frozen)} read the published schemas and "
-                                   "cannot be re-pointed; drop them (or make them views) and rerun the build")
-            for name in names:
-                quoted, previous = _ident(cur, name), _ident(cur, name + PREVIOUS_SUFFIX)
-                if name in published:
-                    cur.execute(f"drop schema if exists {previous} cascade")
-                    cur.execute(f"alter schema {quoted} rename to {previous}")
-                cur.execute(f"alter schema {_ident(cur, name + suffix)} rename to {quoted}")
-            for view, _, definition in views:
-                cur.execute("set local search_path = pg_catalog")
-                cur.execute(f"create or replace view {view} as {definition.strip().rstrip(';')}")
-                cur.execute("reset search_path")
-            for grant in grants:
-                try:
-                    cur.execute("savepoint regrant")
-                    cur.execute(grant)
-                    cur.execute("release savepoint regrant")
-                except Exception:  # a relation the new build no longer has: nothing to grant on
-                    cur.execute("rollback to savepoint regrant")
-            grant_reader(cur, role, [s for s in readable if s in names or s in published])
-            for name in published:
-                cur.execute(f"drop schema {_ident(cur, name + PREVIOUS_SUFFIX)} cascade")
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
-    say(f"published schemas {', '.join(names)} in one transaction; read-only role {role} on "
-        f"{', '.join(readable)}; {len(views)} dependent view(s) re-pointed")
+    with con.cursor() as cur:
+        shadows = shadow_schemas(cur, suffix)
+    con.rollback()
+    if not shadows:
+        raise PublishError(f"no shadow schemas (*{suffix}) to publish")
+    names = [s[: -len(suffix)] for s in shadows]
+    attempts = 0
+    while True:
+        try:
+            views = _swap_once(con, names, shadows, suffix, role, readable)
+            con.commit()
+            break
+        except psycopg2.errors.LockNotAvailable:
+            con.rollback()
+        except BaseException:
+            con.rollback()
+            raise
+        attempts += 1
+        if time.monotonic() > deadline:
+            raise PublishError(f"readers held published tables for {retry_seconds:.0f}s; nothing "
+                               "published, the shadow schemas are kept: rerun the build")
+        time.sleep(min(0.005 * attempts, 0.2))
+    say(f"published schemas {', '.join(names)} in one transaction after {attempts} retries; read-only "
+        f"role {role} on {', '.join(readable)}; {views} dependent view(s) re-pointed")
     return names
 
 

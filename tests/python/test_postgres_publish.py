@@ -246,3 +246,80 @@ def test_shadow_vars_keep_the_callers_vars():
     assert shadow_vars(None) == '{"cx_schema_suffix": "__shadow"}'
     assert shadow_vars("{cx_test_break_staging_dedupe: true}") == (
         '{"cx_test_break_staging_dedupe": true, "cx_schema_suffix": "__shadow"}')
+
+
+# ---------------------------------------------------------------- the swap on its own (no dbt)
+
+SWAP_DATABASE = "cx_metrics_swap_test"
+OTHER = "cx_metrics_swap_test_other"
+
+
+@pytest.fixture()
+def swap_db():
+    """A database of its own with published marts.t = 1, a grant, a dashboard view, and a shadow marts.t = 2."""
+    if reason := wanted("postgres"):
+        pytest.skip(reason)
+    import psycopg2
+
+    try:
+        admin = postgres_connection()
+    except psycopg2.Error as exc:
+        pytest.skip(f"postgres: no server at CX_PG_* ({str(exc).strip()}); scripts/postgres.sh start")
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f"drop database if exists {SWAP_DATABASE} with (force)")
+        cur.execute(f"create database {SWAP_DATABASE}")
+        cur.execute(f"drop role if exists {OTHER}")
+        cur.execute(f"create role {OTHER} nologin")
+    con = postgres_connection(SWAP_DATABASE)
+    con.autocommit = True
+    with con.cursor() as cur:
+        for sql in ("create schema marts", "create table marts.t as select 1 as x",
+                    f"grant usage on schema marts to {OTHER}", f"grant select on marts.t to {OTHER}",
+                    "create schema dashboards", "create view dashboards.v as select * from marts.t",
+                    "create schema marts__shadow", "create table marts__shadow.t as select 2 as x"):
+            cur.execute(sql)
+    yield con
+    con.close()
+    with admin.cursor() as cur:
+        cur.execute(f"drop database if exists {SWAP_DATABASE} with (force)")
+        cur.execute(f"drop role if exists {OTHER}")
+        cur.execute(f"drop role if exists {READER}_swap")
+    admin.close()
+
+
+def _one(con, sql: str):
+    with con.cursor() as cur:
+        cur.execute(sql)
+        return cur.fetchone()[0]
+
+
+def test_swap_waits_for_a_reader_then_carries_grants_and_views(swap_db):
+    from cx_metrics import publish
+
+    reader = postgres_connection(SWAP_DATABASE)  # a dashboard mid-transaction on the published table
+    assert _one(reader, "select x from marts.t") == 1
+    with pytest.raises(publish.PublishError, match="readers held published tables for 1s"):
+        publish.swap(postgres_connection(SWAP_DATABASE), role=f"{READER}_swap", retry_seconds=1)
+    assert (_one(swap_db, "select x from marts.t"), _one(swap_db, "select x from marts__shadow.t")) == (1, 2)
+    reader.commit()
+    reader.close()
+
+    assert publish.swap(postgres_connection(SWAP_DATABASE), role=f"{READER}_swap") == ["marts"]
+    assert _one(swap_db, "select x from marts.t") == 2
+    assert _one(swap_db, "select x from dashboards.v") == 2, "the dashboard's view reads the new table"
+    assert _one(swap_db, f"select has_table_privilege('{OTHER}', 'marts.t', 'select')") is True
+    assert _one(swap_db, f"select has_schema_privilege('{OTHER}', 'marts', 'usage')") is True
+    assert _one(swap_db, f"select has_table_privilege('{READER}_swap', 'marts.t', 'select')") is True
+    assert _one(swap_db, f"select has_table_privilege('{READER}_swap', 'marts.t', 'insert')") is False
+    assert _one(swap_db, "select count(*) from pg_namespace where nspname like 'marts\\_\\_%'") == 0
+
+
+def test_swap_refuses_a_materialized_view_and_publishes_nothing(swap_db):
+    from cx_metrics import publish
+
+    with swap_db.cursor() as cur:
+        cur.execute("create materialized view dashboards.mv as select x from marts.t")
+    with pytest.raises(publish.PublishError, match="materialized view.*dashboards.mv"):
+        publish.swap(postgres_connection(SWAP_DATABASE), role=f"{READER}_swap")
+    assert (_one(swap_db, "select x from marts.t"), _one(swap_db, "select x from marts__shadow.t")) == (1, 2)
