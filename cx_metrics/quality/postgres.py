@@ -45,7 +45,8 @@ _PANDAS_CONDITION = re.compile(r'^\s*(\w+)\s*==\s*"([^"]*)"\s*$')
 DECORRELATED: dict[tuple[str, str], tuple[str, str]] = {
     ("raw.ticket_events", "ticket_created_at"): (
         "left join (select ticket_id as first_ticket_id, min(created_at) as first_created_at "
-        "from raw.tickets group by ticket_id) as first_ticket on first_ticket.first_ticket_id = ticket_events.ticket_id",
+        "from raw.tickets group by ticket_id) as first_ticket "
+        "on first_ticket.first_ticket_id = ticket_events.ticket_id",
         "first_ticket.first_created_at"),
     ("staging.stg_telephony__calls", "unresolved_ticket_id"): (
         "left join (select distinct ticket_id as known_ticket_id from staging.stg_helpdesk__tickets) as known "
