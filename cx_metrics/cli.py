@@ -249,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="run one layer's quality checks on the published warehouse")
     p.add_argument("--layer", required=True, choices=["raw", "staging", "marts"])
+    p.add_argument("--target", default=os.environ.get("CX_TARGET", "duckdb"), choices=["duckdb", "postgres"])
     _quality_options(p)
     p.set_defaults(func=cmd_check)
 

@@ -294,6 +294,10 @@ def _start_times(quality: QualityRun) -> dict[str, float | None]:
 def build(options: BuildOptions | None = None) -> BuildResult:
     """The guarded pipeline; raises PipelineStopped (layer, step, message) on any blocking failure."""
     options = options or BuildOptions()
+    if options.target == "postgres":  # shadow schemas and one swap transaction: cx_metrics/postgres_build.py
+        from cx_metrics.postgres_build import build_postgres
+
+        return build_postgres(options)
     if options.target != "duckdb":
         return _unguarded_build(options)
     run = _Run(options)
@@ -336,8 +340,8 @@ def build(options: BuildOptions | None = None) -> BuildResult:
 
 
 def _unguarded_build(options: BuildOptions) -> BuildResult:
-    """Postgres/Spark: plain `dbt build` (the GX checks read DuckDB only, for now)."""
-    options.progress(f"target {options.target}: quality gates and atomic publish are DuckDB-only; "
+    """Spark: plain `dbt build` (the GX checks read DuckDB and Postgres only, for now)."""
+    options.progress(f"target {options.target}: quality gates and atomic publish are DuckDB- and Postgres-only; "
                      "running plain dbt build")
     start = time.perf_counter()
     failures = run_dbt_build([], None, options)
@@ -349,6 +353,10 @@ def _unguarded_build(options: BuildOptions) -> BuildResult:
 def check(layer: str, options: BuildOptions | None = None) -> LayerResult:
     """One layer's suite against the published warehouse (read-only), with its own report."""
     options = options or BuildOptions()
+    if options.target == "postgres":  # the published schemas, checked in the database
+        from cx_metrics.postgres_build import check_postgres
+
+        return check_postgres(layer, options)
     run = _Run(options)
     error: PipelineStopped | None = None
     outcome = "error"  # an exception other than a blocking failure

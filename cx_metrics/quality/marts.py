@@ -113,7 +113,8 @@ def totals_batch(relations: dict[str, dict[str, str]]) -> Batch | None:
         for t in usable
     ]
     sql = (f"select *, case when mart_total <> fact_total then mart || ' ' || total_name || ': mart ' "
-           f"|| mart_total || ' <> facts ' || fact_total end as mismatch from ({' union all '.join(selects)})")
+           f"|| mart_total || ' <> facts ' || fact_total end as mismatch "
+           f"from ({' union all '.join(selects)}) as totals")
     check = Check("marts (totals)", "mismatch", "ExpectColumnValuesToBeNull", {"column": "mismatch"},
                   BLOCKING, "mart totals reconcile with the facts")
     return Batch("totals", None, [check], sql=sql)

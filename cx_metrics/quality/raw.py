@@ -72,7 +72,7 @@ def latest_business_timestamp(database: Path) -> datetime | None:
                  if c in columns.get(f"raw.{t}", {})]
         if not parts:
             return None
-        return con.execute(f"select max(t) from ({' union all '.join(parts)})").fetchone()[0]
+        return con.execute(f"select max(t) from ({' union all '.join(parts)}) as business_times").fetchone()[0]
     finally:
         con.close()
 

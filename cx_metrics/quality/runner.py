@@ -144,7 +144,15 @@ class LayerResult:
 
 
 def connect_read_only(database: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection: checks never take the single writer's lock."""
+    """A read-only connection: checks never take the single writer's lock.
+
+    A PostgresWarehouse (cx_metrics.quality.postgres) gets its read-only Postgres
+    connection, which answers the same `execute(sql, params).fetchall()` calls.
+    """
+    if hasattr(database, "connect") and hasattr(database, "rewrite"):  # a PostgresWarehouse
+        from cx_metrics.quality.postgres import ReadOnlyConnection
+
+        return ReadOnlyConnection(database)
     return duckdb.connect(str(database), read_only=True)
 
 
