@@ -135,7 +135,7 @@ joined as (
     select
         agent_months.month,
         agent_months.agent_id,
-        coalesce(qa_months.evaluations, 0) as evaluations,
+        {{ cx_metrics.zero_if_present('qa_months.evaluations', ['qa_evaluations']) }} as evaluations,
         qa_months.empathy_mean,
         {{ cx_metrics.safe_divide('qa_months.evaluations_passed', 'qa_months.evaluations') }} as compliance_rate,
         {{ cx_metrics.safe_divide('100 * survey_months.csat_satisfied', 'survey_months.csat_responses') }} as csat,
@@ -144,7 +144,7 @@ joined as (
         ) }} as nps,
         {{ cx_metrics.safe_divide('leg_months.aht_handle_seconds', 'leg_months.aht_legs') }} as aht_seconds,
         {{ cx_metrics.safe_divide('fcr_months.fcr_contacts', 'fcr_months.evaluable_contacts') }} as fcr_rate,
-        coalesce(cost_months.work_cost, 0) as work_cost
+        {{ cx_metrics.zero_if_present('cost_months.work_cost', ['ticket_events', 'calls']) }} as work_cost
     from agent_months
     left join qa_months
         on agent_months.month = qa_months.month and agent_months.agent_id = qa_months.agent_id

@@ -82,13 +82,13 @@ joined as (
         agent_days.date_day,
         agent_days.agent_id,
         agents.team,
-        coalesce(leg_days.answered_legs, 0) as answered_legs,
-        coalesce(leg_days.transferred_legs, 0) as transferred_legs,
-        coalesce(leg_days.aht_legs, 0) as aht_legs,
-        coalesce(leg_days.handle_seconds_total, 0) as handle_seconds_total,
-        coalesce(leg_days.all_leg_handle_seconds, 0) as all_leg_handle_seconds,
-        coalesce(ticket_days.tickets_handled, 0) as tickets_handled,
-        coalesce(ticket_days.ticket_work_seconds, 0) as ticket_work_seconds,
+        {{ cx_metrics.zero_if_present('leg_days.answered_legs', ['calls']) }} as answered_legs,
+        {{ cx_metrics.zero_if_present('leg_days.transferred_legs', ['calls']) }} as transferred_legs,
+        {{ cx_metrics.zero_if_present('leg_days.aht_legs', ['calls']) }} as aht_legs,
+        {{ cx_metrics.zero_if_present('leg_days.handle_seconds_total', ['calls']) }} as handle_seconds_total,
+        {{ cx_metrics.zero_if_present('leg_days.all_leg_handle_seconds', ['calls']) }} as all_leg_handle_seconds,
+        {{ cx_metrics.zero_if_present('ticket_days.tickets_handled', ['ticket_events']) }} as tickets_handled,
+        {{ cx_metrics.zero_if_present('ticket_days.ticket_work_seconds', ['ticket_events']) }} as ticket_work_seconds,
         agents.hourly_cost
     from agent_days
     left join leg_days
