@@ -111,7 +111,9 @@ select
         as transfer_rate,
     cast(tickets_handled as {{ dbt.type_bigint() }}) as tickets_handled,
     cast(ticket_work_seconds as {{ dbt.type_bigint() }}) as ticket_work_seconds,
+    -- the work of the sources present (a part over an absent source is null, not 0)
     cast(
-        (all_leg_handle_seconds + ticket_work_seconds) * hourly_cost / 3600.0 as {{ cx_metrics.type_double() }}
+        (coalesce(all_leg_handle_seconds, 0) + coalesce(ticket_work_seconds, 0)) * hourly_cost / 3600.0
+        as {{ cx_metrics.type_double() }}
     ) as work_cost
 from joined
