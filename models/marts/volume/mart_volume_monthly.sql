@@ -75,8 +75,10 @@ joined as (
         months.month_start,
         {{ cx_metrics.zero_if_present('ticket_counts.tickets_created', ['tickets']) }} as tickets_created,
         {{ cx_metrics.zero_if_present('contact_counts.contacts', ['tickets', 'calls']) }} as contacts,
-        {{ cx_metrics.zero_if_present('contact_counts.contacts_with_customer', ['tickets', 'calls']) }} as contacts_with_customer,
-        {{ cx_metrics.zero_if_present('contact_counts.contacting_customers', ['tickets', 'calls']) }} as contacting_customers,
+        {{ cx_metrics.zero_if_present('contact_counts.contacts_with_customer', ['tickets', 'calls']) }}
+            as contacts_with_customer,
+        {{ cx_metrics.zero_if_present('contact_counts.contacting_customers', ['tickets', 'calls']) }}
+            as contacting_customers,
         {{ cx_metrics.null_if_absent('customer_base.customers_at_month_end', ['customers']) }}
             as customers_at_month_end
     from months
