@@ -76,9 +76,10 @@
 {%- endmacro %}
 
 {#
-    The contract's raw tables, table -> source (one list for dbt; cx_metrics/contract.py
-    holds the same tables with their columns and a pytest holds the two, and the
-    sources YAML, equal).
+    The contract's raw tables, table -> source: the one list dbt reads (audit__row_reconciliation,
+    present_tables). cx_metrics/contract.py holds the same tables with their columns for the
+    Python side; tests/python/test_raw_table_lists.py fails when this list, contract.py, the
+    sources YAML or the using_<table> vars of dbt_project.yml disagree.
 #}
 {% macro contract_tables() -%}
     {{ return({
