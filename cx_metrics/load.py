@@ -430,4 +430,11 @@ def load(
         say(f"loaded {len(files)} tables into Spark {where} (database raw)")
     else:
         raise LoadError(f"unknown target '{target}' (available: {', '.join(TARGETS)})")
+    empty = [raw.table.name for raw in files if raw.rows == 0]
+    others = [name for name in TABLES if name not in {raw.table.name for raw in files}]
+    if empty:
+        say(f"loaded without rows, so absent: {', '.join(empty)}")
+    if others:
+        say(f"not in this folder, kept as loaded before (absent if never loaded with rows): {', '.join(others)}")
+    say(f"what is present: raw.{LOAD_RECORD}")
     return {raw.table.name: raw.rows for raw in files}
