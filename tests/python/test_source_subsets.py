@@ -281,3 +281,63 @@ def test_generated_telephony_only_builds(builds, tmp_path, monkeypatch):
     card = _query(warehouse, "select count(*), count(service_level), count(reopen_rate), count(revenue) "
                              "from marts.mart_scorecard_monthly")
     assert card[0][1] > 0 and card[0][2:] == (0, 0)
+
+
+# ---------------------------------------------------------------- postgres, helpdesk only
+
+PG_DATABASE = "cx_metrics_subsets_test"
+PG_QUERIES = [
+    "select contacts, service_level, aht_minutes, abandon_rate, revenue, nps, reopen_rate "
+    "from marts.mart_scorecard_monthly",
+    "select agent_id, answered_legs, tickets_handled, work_cost from marts.mart_agent_daily",
+    "select tickets_created, contacts, customers_at_month_end, tickets_per_100_customers "
+    "from marts.mart_volume_monthly",
+    "select ticket_id, status, reopen_count, agent_reply_count from marts.fct_tickets",
+]
+
+
+def _plain(rows: list[tuple]) -> list[tuple]:
+    return sorted((tuple(float(v) if isinstance(v, (int, float)) or type(v).__name__ == "Decimal" else v
+                         for v in row) for row in rows), key=repr)
+
+
+def test_postgres_helpdesk_only_builds_like_duckdb(guarded_helpdesk, builds, monkeypatch):
+    from engines import postgres_connection, wanted
+
+    if reason := wanted("postgres"):
+        pytest.skip(reason)
+    import psycopg2
+
+    try:
+        admin = postgres_connection()
+    except psycopg2.Error as exc:
+        pytest.skip(f"postgres: no server at CX_PG_* ({str(exc).strip()}); scripts/postgres.sh start")
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f"drop database if exists {PG_DATABASE}")
+        cur.execute(f"create database {PG_DATABASE}")
+    monkeypatch.setenv("CX_PG_DATABASE", PG_DATABASE)
+    work = builds["work"]
+    try:
+        load_mod.load(_subset(work / "pg_helpdesk", HELPDESK), target="postgres", progress=lambda m: None)
+        cmd = dbt_command(["build", "--exclude", "resource_type:unit_test"], "postgres",
+                          work / "pg_target", work / "pg_logs")
+        result = subprocess.run(cmd, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout[-3000:]
+        con = postgres_connection(PG_DATABASE)
+        try:
+            with con.cursor() as cur:
+                cur.execute("select table_name, is_present from raw.cx_loaded_tables")
+                assert dict(cur.fetchall()) == {t: t in HELPDESK for t in TABLES}
+                for relation, srcs in ROWS_FROM.items():
+                    cur.execute(f"select count(*) from {relation}")
+                    assert (cur.fetchone()[0] > 0) == any(t in HELPDESK for t in srcs), relation
+                for sql in PG_QUERIES:
+                    cur.execute(sql)
+                    assert _plain(cur.fetchall()) == _plain(_query(guarded_helpdesk["published"], sql)), sql
+        finally:
+            con.close()
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(f"drop database if exists {PG_DATABASE} with (force)")
+        admin.close()
