@@ -100,6 +100,10 @@ TABLES: dict[str, Table] = {
     ]
 }
 
+# The loader's record of which contract tables are loaded (schema raw): one row per
+# table, read by dbt (macro source_present) and the quality suites.
+LOAD_RECORD = "cx_loaded_tables"
+
 # Canonical enum values (what staging normalises to). Unknown spellings map to "other".
 ENUMS: dict[str, tuple[str, ...]] = {
     "channel": ("email", "web", "chat", "phone", "social", "other"),

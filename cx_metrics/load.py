@@ -14,6 +14,16 @@ names the file, the table and the column.
   swapped in by renames. Spark has no multi-table transactions: a failure while
   writing leaves the old tables untouched; a crash in the short rename phase
   can leave some tables swapped and others not (rerun the load).
+
+A folder may hold any subset of the contract's tables (a team with a helpdesk
+export and nothing else). The load replaces the tables it was given and leaves
+the others as they were; a contract table that exists nowhere yet is created
+empty with the contract's columns, so every source relation exists and every
+model builds. What is present is recorded in `raw.cx_loaded_tables` (one row per
+contract table: rows, whether it counts as present, when and from which file it
+was loaded), which dbt (macro `source_present`) and the quality suites read. A
+table counts as present when it was loaded with at least one row: a header-only
+file is a source the team does not have (DECISIONLOG.md).
 """
 
 from __future__ import annotations
@@ -21,12 +31,13 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
 import duckdb
 
-from cx_metrics.contract import DUCKDB_TYPES, TABLES, Table
+from cx_metrics.contract import DUCKDB_TYPES, LOAD_RECORD, TABLES, Table
 
 DEFAULT_DUCKDB_PATH = "warehouse/cx_metrics.duckdb"
 DEFAULT_SPARK_DIR = "warehouse/spark"
@@ -137,8 +148,44 @@ def validate_folder(folder: str | Path) -> list[RawFile]:
         con.close()
 
 
+# The record of what is loaded: raw.cx_loaded_tables, one row per contract table.
+RECORD_COLUMNS: dict[str, str] = {
+    "table_name": "text", "source_name": "text", "row_count": "integer",
+    "is_present": "boolean", "file_name": "text", "loaded_at": "timestamp",
+}
+RecordRow = tuple  # (table_name, source_name, row_count, is_present, file_name, loaded_at)
+
+
+def record_rows(files: list[RawFile], previous: dict[str, RecordRow],
+                existing_rows: dict[str, int]) -> list[RecordRow]:
+    """The record after this load: the tables loaded now, else the previous record's row,
+    else the table as found (a warehouse loaded before the record existed: its row count,
+    present when it has rows; a table created empty now: 0, absent)."""
+    now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    loaded = {raw.table.name: raw for raw in files}
+    rows = []
+    for name, table in TABLES.items():
+        if name in loaded:
+            raw = loaded[name]
+            rows.append((name, table.source, raw.rows, raw.rows > 0, raw.path.name, now))
+        elif name in previous:
+            rows.append(tuple(previous[name]))
+        else:
+            count = existing_rows.get(name, 0)
+            rows.append((name, table.source, count, count > 0, None, None))
+    return rows
+
+
+def _record_ddl(types: dict[str, str]) -> str:
+    return ", ".join(f"{c} {types[k]}" for c, k in RECORD_COLUMNS.items())
+
+
+def _table_ddl(table: Table, types: dict[str, str], quote: str = '"') -> str:
+    return ", ".join(f"{quote}{c}{quote} {types[k]}" for c, k in table.columns.items())
+
+
 def load_duckdb(files: list[RawFile], database: Path) -> None:
-    """Replace the raw tables of a DuckDB file in one transaction."""
+    """Replace the raw tables of a DuckDB file in one transaction; record what is loaded."""
     database.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(database))
     try:
@@ -147,12 +194,94 @@ def load_duckdb(files: list[RawFile], database: Path) -> None:
         con.execute("create schema if not exists raw")
         for raw in files:
             con.execute(f"create or replace table raw.{raw.table.name} as {raw.select_sql()}")
+        _record_duckdb(con, files)
         con.execute("commit")
     except duckdb.Error as exc:
         con.execute("rollback")
         raise LoadError(f"load into {database} failed, nothing was changed: {exc}") from exc
     finally:
         con.close()
+
+
+def _record_duckdb(con: duckdb.DuckDBPyConnection, files: list[RawFile]) -> None:
+    """Create the absent contract tables empty and rewrite raw.cx_loaded_tables (same transaction)."""
+    tables = {r[0] for r in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'raw'").fetchall()}
+    loaded = {raw.table.name for raw in files}
+    existing_rows = {}
+    for name, table in TABLES.items():
+        if name in loaded:
+            continue
+        if name in tables:
+            existing_rows[name] = con.execute(f"select count(*) from raw.{name}").fetchone()[0]
+        else:
+            con.execute(f"create table raw.{name} ({_table_ddl(table, DUCKDB_TYPES)})")
+    previous = {}
+    if LOAD_RECORD in tables:
+        previous = {r[0]: r for r in con.execute(
+            f"select {', '.join(RECORD_COLUMNS)} from raw.{LOAD_RECORD}").fetchall()}
+    con.execute(f"create or replace table raw.{LOAD_RECORD} ({_record_ddl(DUCKDB_TYPES)})")
+    con.executemany(f"insert into raw.{LOAD_RECORD} values (?, ?, ?, ?, ?, ?)",
+                    record_rows(files, previous, existing_rows))
+
+
+def _record_postgres(cur, files: list[RawFile]) -> None:
+    """As _record_duckdb, in the load's Postgres transaction."""
+    cur.execute("select table_name from information_schema.tables where table_schema = 'raw'")
+    tables = {r[0] for r in cur.fetchall()}
+    loaded = {raw.table.name for raw in files}
+    existing_rows = {}
+    for name, table in TABLES.items():
+        if name in loaded:
+            continue
+        if name in tables:
+            cur.execute(f"select count(*) from raw.{name}")
+            existing_rows[name] = cur.fetchone()[0]
+        else:
+            cur.execute(f"create table raw.{name} ({_table_ddl(table, POSTGRES_TYPES)})")
+    previous = {}
+    if LOAD_RECORD in tables:
+        cur.execute(f"select {', '.join(RECORD_COLUMNS)} from raw.{LOAD_RECORD}")
+        previous = {r[0]: r for r in cur.fetchall()}
+    cur.execute(f"drop table if exists raw.{LOAD_RECORD}")
+    cur.execute(f"create table raw.{LOAD_RECORD} ({_record_ddl(POSTGRES_TYPES)})")
+    cur.executemany(f"insert into raw.{LOAD_RECORD} values (%s, %s, %s, %s, %s, %s)",
+                    record_rows(files, previous, existing_rows))
+
+
+def _record_spark(spark, files: list[RawFile]) -> None:
+    """As _record_duckdb on Spark (after the swap; no transaction there)."""
+    tables = {row.tableName for row in spark.sql("show tables in raw").collect()}
+    loaded = {raw.table.name for raw in files}
+    existing_rows = {}
+    for name, table in TABLES.items():
+        if name in loaded:
+            continue
+        if name in tables:
+            existing_rows[name] = spark.sql(f"select count(*) as n from raw.{name}").collect()[0].n
+        else:
+            spark.sql(f"create table raw.{name} ({_table_ddl(table, SPARK_TYPES, '`')}) using parquet")
+    previous = {}
+    if LOAD_RECORD in tables:
+        previous = {tuple(r)[0]: tuple(r) for r in spark.sql(
+            f"select {', '.join(RECORD_COLUMNS)} from raw.{LOAD_RECORD}").collect()}
+    rows = record_rows(files, previous, existing_rows)
+    spark.sql(f"drop table if exists raw.{LOAD_RECORD}")
+    spark.sql(f"create table raw.{LOAD_RECORD} ({_record_ddl(SPARK_TYPES)}) using parquet")
+
+    def literal(value) -> str:
+        if value is None:
+            return "null"
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, datetime):
+            return f"timestamp '{value:%Y-%m-%d %H:%M:%S}'"
+        return "'" + str(value).replace("'", "''") + "'"
+
+    values = ", ".join("(" + ", ".join(literal(v) for v in row) + ")" for row in rows)
+    spark.sql(f"insert into raw.{LOAD_RECORD} values {values}")
 
 
 def _postgres_connect():
@@ -209,6 +338,7 @@ def load_postgres(files: list[RawFile]) -> str:
                         f"{raw.path}: table '{name}': COPY into Postgres failed, nothing was changed: "
                         f"{str(exc).strip()}"
                     ) from exc
+            _record_postgres(cur, files)
     except psycopg2.Error as exc:
         raise LoadError(f"load into Postgres failed, nothing was changed: {str(exc).strip()}") from exc
     finally:
@@ -274,6 +404,7 @@ def load_spark(files: list[RawFile]) -> str:
         if name in existing:
             spark.sql(f"drop table raw.{name}")
         spark.sql(f"alter table raw.{name}__cx_new rename to raw.{name}")
+    _record_spark(spark, files)
     return spark.conf.get("spark.sql.warehouse.dir")
 
 
@@ -299,4 +430,11 @@ def load(
         say(f"loaded {len(files)} tables into Spark {where} (database raw)")
     else:
         raise LoadError(f"unknown target '{target}' (available: {', '.join(TARGETS)})")
+    empty = [raw.table.name for raw in files if raw.rows == 0]
+    others = [name for name in TABLES if name not in {raw.table.name for raw in files}]
+    if empty:
+        say(f"loaded without rows, so absent: {', '.join(empty)}")
+    if others:
+        say(f"not in this folder, kept as loaded before (absent if never loaded with rows): {', '.join(others)}")
+    say(f"what is present: raw.{LOAD_RECORD}")
     return {raw.table.name: raw.rows for raw in files}

@@ -25,6 +25,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
+from cx_metrics import sources
+from cx_metrics.contract import TABLES
 from cx_metrics.dbt import dbt_command, project_dir
 from cx_metrics.load import duckdb_path
 from cx_metrics.quality import marts, raw, staging
@@ -189,6 +191,7 @@ class _Run:
         self.build_file: Path | None = None
         self.started = time.perf_counter()
         self._said_start = False
+        self.present: list[str] | None = None
 
     @contextmanager
     def step(self, title: str) -> Iterator[None]:
@@ -220,10 +223,11 @@ class _Run:
 
     def check(self, layer: str, database: Path, stop_on_failure: bool = True) -> LayerResult:
         """Run one layer's suite on `database`; stop the pipeline on a blocking failure."""
+        present = self.sources_present(database)
         batches = {"raw": lambda: raw.suite(database, project_dir(), self.options.dirt_threshold,
-                                            self.options.as_of),
-                   "staging": lambda: staging.suite(database),
-                   "marts": lambda: marts.suite(database)}[layer]()
+                                            self.options.as_of, present=present),
+                   "staging": lambda: staging.suite(database, present),
+                   "marts": lambda: marts.suite(database, present)}[layer]()
         result = self.quality.validate(layer, database, batches)
         self.said_quality_start()
         self.say(f"{layer} checks: {len(result.results)} run, {len(result.failures)} blocking failures, "
@@ -233,6 +237,16 @@ class _Run:
         if stop_on_failure and not result.passed:
             raise PipelineStopped(layer, f"{layer} checks", _blocking_detail(result), self.build_file)
         return result
+
+    def sources_present(self, database: Path) -> list[str]:
+        """The present raw tables (cx_metrics.sources), read once per run and said once."""
+        if self.present is None:
+            self.present = sources.present_tables(database, self.options.vars)
+            absent = [t for t in TABLES if t not in self.present]
+            self.say(f"sources present: {', '.join(self.present) or 'none'}"
+                     + (f"; absent (checks skipped, metrics that need them null): {', '.join(absent)}"
+                        if absent else ""))
+        return self.present
 
     def dbt_layer(self, layer: str, args: list[str]) -> None:
         """A dbt build step; on failure, run the layer's checks too for the sample values, then stop."""
@@ -257,6 +271,8 @@ class _Run:
                   "stopped_at": None if error is None else {"layer": error.layer, "step": error.step,
                                                             "message": error.detail},
                   "build_file": str(self.build_file) if error and self.build_file else None,
+                  "sources": None if self.present is None else {
+                      "present": self.present, "absent": [t for t in TABLES if t not in self.present]},
                   "step_seconds": {k: round(v, 3) for k, v in self.steps.items()},
                   "great_expectations_start": _start_times(self.quality)}
         write_report(self.report_dir / "quality_report.json", header, self.quality.layers)

@@ -4,7 +4,9 @@ Every relation in schema `marts` is discovered from information_schema; rules
 follow column names (`*_rate` and `service_level` in 0..1, `nps` in -100..100,
 `ixs` in 0..100, `*_seconds*`, `*_minutes*`, `*_cost*` >= 0) and every mart must
 have rows. Known totals reconcile with the facts when both models exist; a
-missing model is skipped, not failed.
+missing model is skipped, not failed. A mart whose rows come only from absent
+sources (ROWS_FROM, cx_metrics.sources) may be empty: its row-count check is
+skipped, with the reason.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cx_metrics.quality.runner import BLOCKING, WARNING, Batch, Check, connect_read_only, relations_in_schema
+from cx_metrics.sources import absent_note
 
 NUMERIC = re.compile(r"^(DOUBLE|FLOAT|REAL|DECIMAL|NUMERIC|BIGINT|INTEGER|HUGEINT|SMALLINT|TINYINT|UBIGINT|UINTEGER)")
 
@@ -29,6 +32,22 @@ def column_rule(column: str) -> tuple[float | None, float | None, str] | None:
     if re.search(r"(_seconds|_minutes|_cost)(_|$)", column):
         return 0, None, "durations and costs are never negative"
     return None
+
+
+# mart -> the raw tables its rows come from (any one present gives it rows). A mart
+# not listed has rows whatever is present (e.g. dim_dates) or is a warning only.
+ROWS_FROM: dict[str, tuple[str, ...]] = {
+    "marts.dim_agents": ("agents",),
+    "marts.dim_customers": ("customers",),
+    "marts.dim_products": ("products",),
+    "marts.fct_call_legs": ("calls",),
+    "marts.fct_contacts": ("tickets", "calls"),
+    "marts.fct_contact_outcomes": ("tickets", "calls"),
+    "marts.fct_tickets": ("tickets",),
+    "marts.fct_survey_responses": ("survey_responses",),
+    "marts.mart_queue_daily": ("calls",),
+    "marts.mart_ticket_daily": ("tickets",),
+}
 
 
 def relation_batch(relation: str, columns: dict[str, str]) -> Batch:
@@ -120,14 +139,21 @@ def totals_batch(relations: dict[str, dict[str, str]]) -> Batch | None:
     return Batch("totals", None, [check], sql=sql)
 
 
-def suite(database: Path) -> list[Batch]:
-    """A batch per discovered mart relation, plus the totals that apply."""
+def suite(database: Path, present: list[str] | None = None) -> list[Batch]:
+    """A batch per discovered mart relation, plus the totals that apply (`present`: None = all)."""
     con = connect_read_only(database)
     try:
         relations = relations_in_schema(con, "marts")
     finally:
         con.close()
-    batches = [relation_batch(r, cols) for r, cols in sorted(relations.items())]
+    batches = []
+    for rel, cols in sorted(relations.items()):
+        batch = relation_batch(rel, cols)
+        sources = ROWS_FROM.get(rel, ())
+        if present is not None and sources and not any(t in present for t in sources):
+            rows_check, batch.checks = batch.checks[0], batch.checks[1:]
+            batches.append(Batch(f"{batch.name}_rows", rel, [rows_check], skip_note=absent_note(sources[0])))
+        batches.append(batch)
     totals = [b for b in (totals_batch(relations), coverage_batch(relations)) if b is not None]
     if not relations:
         batches.append(Batch("marts", None, [Check("marts", None, "ExpectTableRowCountToBeBetween",

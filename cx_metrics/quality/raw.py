@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from cx_metrics.contract import DUCKDB_TYPES, ENUM_COLUMNS, QUARANTINE_REASONS, SURVEY_SCALES, TABLES
+from cx_metrics.sources import absent_note
 from cx_metrics.quality.runner import (
     BLOCKING, DIRT, SCHEMA_LABEL, WARNING, Batch, Check, connect_read_only, relations_in_schema,
 )
@@ -63,13 +64,14 @@ def known_spellings(seed: Path) -> dict[str, set[str]]:
     return out
 
 
-def latest_business_timestamp(database: Path) -> datetime | None:
-    """as_of when none is given: the latest business timestamp in raw, never the wall clock."""
+def latest_business_timestamp(database: Path, present: list[str] | None = None) -> datetime | None:
+    """as_of when none is given: the latest business timestamp over the present raw tables
+    (all when `present` is None), never the wall clock."""
     con = connect_read_only(database)
     try:
         columns = relations_in_schema(con, "raw")
         parts = [f"select max({c}) as t from raw.{t}" for t, c in BUSINESS_TIMESTAMPS
-                 if c in columns.get(f"raw.{t}", {})]
+                 if c in columns.get(f"raw.{t}", {}) and (present is None or t in present)]
         if not parts:
             return None
         return con.execute(f"select max(t) from ({' union all '.join(parts)}) as business_times").fetchone()[0]
@@ -77,7 +79,7 @@ def latest_business_timestamp(database: Path) -> datetime | None:
         con.close()
 
 
-def schema_batch(database: Path) -> Batch:
+def schema_batch(database: Path, present: list[str] | None = None) -> Batch:
     """One row per contract column: "<column>: <actual DuckDB type>" (or "missing").
 
     Checking the schema as a DataFrame keeps 'required column present with its
@@ -92,6 +94,8 @@ def schema_batch(database: Path) -> Batch:
         con.close()
     rows, checks = [], []
     for table in TABLES.values():
+        if present is not None and table.name not in present:
+            continue  # reported as skipped by its table batch
         expected = [f"{c}: {DUCKDB_TYPES[k].upper()}" for c, k in table.columns.items()]
         for column in table.columns:
             found = actual[table.name].get(column)
@@ -110,7 +114,7 @@ def _dirt(table: str, reported: str, expectation: str, mostly: float, descriptio
 
 
 def table_batch(table_name: str, mostly: float, spellings: dict[str, set[str]],
-                fresh_after: datetime | None) -> Batch:
+                fresh_after: datetime | None, is_present: bool = True) -> Batch:
     """Row count, keys, enums, ranges, orderings and freshness of one raw table."""
     table = TABLES[table_name]
     rel, key = f"raw.{table_name}", table.primary_key
@@ -159,14 +163,19 @@ def table_batch(table_name: str, mostly: float, spellings: dict[str, set[str]],
         checks.append(Check(rel, "_loaded_at", "ExpectColumnMaxToBeBetween",
                             {"column": "_loaded_at", "min_value": fresh_after}, WARNING,
                             "freshness: latest extraction close to as_of"))
-    return Batch(table_name, rel, checks, columns=tuple(sorted(columns)), derived=derived)
+    return Batch(table_name, rel, checks, columns=tuple(sorted(columns)), derived=derived,
+                 skip_note="" if is_present else absent_note(table_name))
 
 
 def suite(database: Path, project: Path, dirt_threshold: float, as_of: datetime | None = None,
-          freshness_hours: float = DEFAULT_FRESHNESS_HOURS) -> list[Batch]:
-    """Every raw batch; as_of defaults to the latest business timestamp in raw."""
-    as_of = as_of or latest_business_timestamp(database)
+          freshness_hours: float = DEFAULT_FRESHNESS_HOURS, present: list[str] | None = None) -> list[Batch]:
+    """Every raw batch; as_of defaults to the latest business timestamp in raw.
+
+    `present`: the present tables (cx_metrics.sources.present_tables); None = all.
+    """
+    as_of = as_of or latest_business_timestamp(database, present)
     fresh_after = as_of - timedelta(hours=freshness_hours) if as_of else None
     spellings = known_spellings(project / "seeds" / "enum_mappings.csv")
     mostly = max(0.0, 1.0 - dirt_threshold)
-    return [schema_batch(database)] + [table_batch(t, mostly, spellings, fresh_after) for t in TABLES]
+    return [schema_batch(database, present)] + [
+        table_batch(t, mostly, spellings, fresh_after, present is None or t in present) for t in TABLES]

@@ -80,6 +80,7 @@ class Batch:
     derived: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     sql: str | None = None
     frame: Any = None  # a ready DataFrame (e.g. the schema of a relation)
+    skip_note: str = ""  # set: nothing is read, every check is reported as skipped with this note
 
 
 @dataclass
@@ -442,6 +443,11 @@ class QualityRun:
             columns = columns_by_relation(con, batches)
             pending: deque = deque()
             for batch in batches:
+                if batch.skip_note:  # e.g. an absent source (cx_metrics.sources)
+                    results += [CheckResult(layer, c.table, c.column, c.expectation, c.severity, "skip",
+                                            None, kwargs=c.kwargs, description=c.description,
+                                            note=batch.skip_note) for c in batch.checks]
+                    continue
                 pending.append((batch, read_frame(con, batch, columns)))
                 if self.started:
                     while pending:

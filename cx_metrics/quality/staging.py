@@ -14,6 +14,7 @@ from pathlib import Path
 from cx_metrics.contract import ENUM_COLUMNS, ENUMS, SURVEY_SCALES, TABLES
 from cx_metrics.quality.raw import ORDERINGS, RANGES
 from cx_metrics.quality.runner import BLOCKING, WARNING, Batch, Check
+from cx_metrics.sources import absent_note
 
 # Raw column -> staged column where staging renames it.
 RENAMED: dict[tuple[str, str], str] = {("calls", "transferred"): "is_transferred"}
@@ -96,7 +97,16 @@ def orphans_batch() -> Batch:
     return Batch("orphan_customers", rel, checks, derived=derived)
 
 
-def suite(database: Path) -> list[Batch]:
-    """Every staging batch (the database argument keeps the suite signatures alike)."""
+def suite(database: Path, present: list[str] | None = None) -> list[Batch]:
+    """Every staging batch; an absent table's model checks are skipped (its model is empty).
+
+    The database argument keeps the suite signatures alike. `present`: None = all tables.
+    """
     del database
-    return [model_batch(t) for t in TABLES] + [reconciliation_batch(), orphans_batch()]
+    batches = []
+    for table in TABLES:
+        batch = model_batch(table)
+        if present is not None and table not in present:
+            batch.skip_note = absent_note(table)
+        batches.append(batch)
+    return batches + [reconciliation_batch(), orphans_batch()]

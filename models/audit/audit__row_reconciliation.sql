@@ -1,29 +1,23 @@
 {#-
     raw rows = staged rows + quarantined rows + superseded duplicates, per table.
     Nothing is dropped silently: a difference fails the test in _audit__models.yml.
+    An absent source (macros/sources/source_present.sql) reads no raw rows: is_present
+    false, every count 0.
 -#}
 
-{%- set tables = [
-    ('commerce', 'customers'),
-    ('commerce', 'products'),
-    ('commerce', 'orders'),
-    ('commerce', 'returns'),
-    ('workforce', 'agents'),
-    ('helpdesk', 'tickets'),
-    ('helpdesk', 'ticket_events'),
-    ('telephony', 'calls'),
-    ('surveys', 'survey_responses'),
-    ('quality', 'qa_evaluations'),
-    ('social', 'social_mentions'),
-] -%}
+{%- set tables = cx_metrics.contract_tables() -%}
 
 with
 
-{% for source_name, table_name in tables %}
+{% for table_name, source_name in tables.items() %}
 {{ table_name }}_counts as (
     select
         '{{ table_name }}' as source_table,
-        (select count(*) from {{ source(source_name, table_name) }}) as raw_rows,
+        {{ cx_metrics.keep_when_present(table_name) }} as is_present,
+        (
+            select count(*) from {{ source(source_name, table_name) }}
+            where {{ cx_metrics.keep_when_present(table_name) }}
+        ) as raw_rows,
         (select count(*) from {{ ref('stg_' ~ source_name ~ '__' ~ table_name) }}) as staged_rows,
         (select count(*) from {{ ref('quarantine_' ~ source_name ~ '__' ~ table_name) }}) as quarantined_rows,
         (
@@ -35,7 +29,7 @@ with
 {% endfor %}
 
 unioned as (
-    {% for source_name, table_name in tables %}
+    {% for table_name in tables %}
     select * from {{ table_name }}_counts
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -44,6 +38,7 @@ unioned as (
 final as (
     select
         source_table,
+        is_present,
         cast(raw_rows as {{ dbt.type_bigint() }}) as raw_rows,
         cast(staged_rows as {{ dbt.type_bigint() }}) as staged_rows,
         cast(quarantined_rows as {{ dbt.type_bigint() }}) as quarantined_rows,

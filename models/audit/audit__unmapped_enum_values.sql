@@ -2,7 +2,7 @@
     Every raw enum spelling that the seed `enum_mappings` does not know, with
     how many rows carry it. Staging keeps those rows and maps the value to
     `other`; this report (and its warn-level test) says which spellings to add
-    to the seed.
+    to the seed. An absent source (macros/sources/source_present.sql) reports nothing.
 -#}
 
 {%- set enum_columns = [
@@ -39,7 +39,9 @@ mappings as (
         on
             mappings.enum_name = '{{ enum_name }}'
             and {{ cx_metrics.enum_key('raw_table.' ~ column_name) }} = mappings.raw_value
-    where raw_table.{{ column_name }} is not null and mappings.raw_value is null
+    where
+        raw_table.{{ column_name }} is not null and mappings.raw_value is null
+        and {{ cx_metrics.keep_when_present(table_name) }}
     group by raw_table.{{ column_name }}
 ),
 

@@ -135,3 +135,46 @@ def test_cli_exits_non_zero_with_the_message(raw_folder: Path, warehouse: Path, 
     assert cli.main(["load", str(raw_folder)]) == 1
     out = capsys.readouterr().out
     assert "error:" in out and "products.csv" in out and "'product_name'" in out
+
+
+def _record(database: Path) -> dict[str, tuple]:
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        return {r[0]: r[1:] for r in con.execute(
+            "select table_name, source_name, row_count, is_present, file_name, loaded_at is not null "
+            "from raw.cx_loaded_tables").fetchall()}
+    finally:
+        con.close()
+
+
+def test_a_subset_is_recorded_and_absent_tables_exist_empty(raw_folder: Path, warehouse: Path) -> None:
+    keep = {"tickets", "ticket_events", "customers", "agents"}
+    for path in raw_folder.iterdir():
+        if path.stem not in keep:
+            path.unlink()
+    (raw_folder / "products.csv").write_text(",".join(TABLES["products"].columns) + "\n")  # header only
+    assert load(raw_folder)["products"] == 0
+    record = _record(warehouse)
+    assert list(record) == list(TABLES)
+    assert record["tickets"] == ("helpdesk", 5, True, "tickets.csv", True)
+    assert record["products"] == ("commerce", 0, False, "products.csv", True)  # header-only: absent
+    assert record["calls"] == ("telephony", 0, False, None, False)  # never loaded
+    assert _rows(warehouse, "calls") == 0
+    con = duckdb.connect(str(warehouse), read_only=True)
+    columns = [r[0] for r in con.execute("describe raw.calls").fetchall()]
+    con.close()
+    assert columns == list(TABLES["calls"].columns)
+
+
+def test_a_later_load_keeps_the_record_of_the_other_tables(raw_folder: Path, warehouse: Path, tmp_path) -> None:
+    load(raw_folder)
+    first = _record(warehouse)
+    only_calls = tmp_path / "only_calls"
+    only_calls.mkdir()
+    _rewrite_csv(raw_folder / "calls.csv", lambda rows: (rows[:3], list(rows[0])))
+    (only_calls / "calls.csv").write_bytes((raw_folder / "calls.csv").read_bytes())
+    load(only_calls)
+    second = _record(warehouse)
+    assert second["calls"] == ("telephony", 3, True, "calls.csv", True)
+    assert {t: r for t, r in second.items() if t != "calls"} == {t: r for t, r in first.items() if t != "calls"}
+    assert _rows(warehouse, "tickets") == 5  # the tickets of the first load stay

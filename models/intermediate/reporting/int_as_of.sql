@@ -1,7 +1,9 @@
 {#-
     The instant the build reports up to: var('as_of') when set, else the latest
     business timestamp in the clean staged data (never the wall clock, never
-    _loaded_at), so two builds of the same data give the same numbers.
+    _loaded_at), so two builds of the same data give the same numbers. Only
+    present sources count: an absent one (macros/sources/source_present.sql)
+    has no staged rows, so its max() is null and drops out.
 -#}
 {%- set as_of_override = 'cast(null as ' ~ dbt.type_timestamp() ~ ')' %}
 {%- if var('as_of') is not none %}

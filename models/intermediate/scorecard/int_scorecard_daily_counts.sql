@@ -5,7 +5,8 @@
     legs by queued_at, tickets by creation, surveys by responded_at, QA by
     evaluated_at, social by posted_at, work cost by the work's day, revenue
     by ordered_at. The daily and monthly scorecards sum these, so the two
-    grains never disagree on a definition.
+    grains never disagree on a definition. A count over an absent source
+    (macros/sources/source_present.sql) is null, not 0, and so is every rate over it.
 -#}
 with
 
@@ -154,37 +155,129 @@ order_days as (
 select
     reporting_days.date_day,
     cast({{ dbt.date_trunc('month', 'reporting_days.date_day') }} as date) as month,
-    cast(coalesce(contact_days.contacts, 0) as {{ dbt.type_bigint() }}) as contacts,
-    cast(coalesce(contact_days.handled_contacts, 0) as {{ dbt.type_bigint() }}) as handled_contacts,
-    cast(coalesce(contact_days.evaluable_contacts, 0) as {{ dbt.type_bigint() }}) as evaluable_contacts,
-    cast(coalesce(contact_days.fcr_contacts, 0) as {{ dbt.type_bigint() }}) as fcr_contacts,
-    cast(coalesce(contact_days.repeated_contacts, 0) as {{ dbt.type_bigint() }}) as repeated_contacts,
-    cast(coalesce(contact_days.evaluable_phone_contacts, 0) as {{ dbt.type_bigint() }}) as evaluable_phone_contacts,
-    cast(coalesce(contact_days.callback_contacts, 0) as {{ dbt.type_bigint() }}) as callback_contacts,
-    cast(coalesce(leg_days.offered_legs, 0) as {{ dbt.type_bigint() }}) as offered_legs,
-    cast(coalesce(leg_days.answered_legs, 0) as {{ dbt.type_bigint() }}) as answered_legs,
-    cast(coalesce(leg_days.abandoned_legs, 0) as {{ dbt.type_bigint() }}) as abandoned_legs,
-    cast(coalesce(leg_days.answered_within_sl, 0) as {{ dbt.type_bigint() }}) as answered_within_sl,
-    cast(coalesce(leg_days.answered_wait_seconds, 0) as {{ cx_metrics.type_double() }}) as answered_wait_seconds,
-    cast(coalesce(leg_days.aht_legs, 0) as {{ dbt.type_bigint() }}) as aht_legs,
-    cast(coalesce(leg_days.aht_handle_seconds, 0) as {{ cx_metrics.type_double() }}) as aht_handle_seconds,
-    cast(coalesce(ticket_days.solved_tickets, 0) as {{ dbt.type_bigint() }}) as solved_tickets,
-    cast(coalesce(ticket_days.reopened_solved_tickets, 0) as {{ dbt.type_bigint() }}) as reopened_solved_tickets,
-    cast(coalesce(survey_days.nps_responses, 0) as {{ dbt.type_bigint() }}) as nps_responses,
-    cast(coalesce(survey_days.promoters, 0) as {{ dbt.type_bigint() }}) as promoters,
-    cast(coalesce(survey_days.detractors, 0) as {{ dbt.type_bigint() }}) as detractors,
-    cast(coalesce(survey_days.csat_responses, 0) as {{ dbt.type_bigint() }}) as csat_responses,
-    cast(coalesce(survey_days.csat_satisfied, 0) as {{ dbt.type_bigint() }}) as csat_satisfied,
-    cast(coalesce(survey_days.ces_responses, 0) as {{ dbt.type_bigint() }}) as ces_responses,
-    cast(coalesce(survey_days.ces_score_total, 0) as {{ dbt.type_bigint() }}) as ces_score_total,
-    cast(coalesce(qa_days.evaluations, 0) as {{ dbt.type_bigint() }}) as evaluations,
-    cast(coalesce(qa_days.empathy_score_total, 0) as {{ dbt.type_bigint() }}) as empathy_score_total,
-    cast(coalesce(qa_days.evaluations_passed, 0) as {{ dbt.type_bigint() }}) as evaluations_passed,
-    cast(coalesce(mention_days.recommendation_mentions, 0) as {{ dbt.type_bigint() }}) as recommendation_mentions,
-    cast(coalesce(mention_days.positive_recommendations, 0) as {{ dbt.type_bigint() }}) as positive_recommendations,
-    cast(coalesce(mention_days.negative_recommendations, 0) as {{ dbt.type_bigint() }}) as negative_recommendations,
-    cast(coalesce(cost_days.work_cost, 0) as {{ cx_metrics.type_double() }}) as work_cost,
-    cast(coalesce(order_days.revenue, 0) as {{ cx_metrics.type_double() }}) as revenue
+    cast(
+        {{ cx_metrics.zero_if_present('contact_days.contacts', ['tickets', 'calls']) }}
+        as {{ dbt.type_bigint() }}
+    ) as contacts,
+    cast(
+        {{ cx_metrics.zero_if_present('contact_days.handled_contacts', ['tickets', 'calls']) }}
+        as {{ dbt.type_bigint() }}
+    ) as handled_contacts,
+    cast(
+        {{ cx_metrics.zero_if_present('contact_days.evaluable_contacts', ['tickets', 'calls']) }}
+        as {{ dbt.type_bigint() }}
+    ) as evaluable_contacts,
+    cast(
+        {{ cx_metrics.zero_if_present('contact_days.fcr_contacts', ['tickets', 'calls']) }}
+        as {{ dbt.type_bigint() }}
+    ) as fcr_contacts,
+    cast(
+        {{ cx_metrics.zero_if_present('contact_days.repeated_contacts', ['tickets', 'calls']) }}
+        as {{ dbt.type_bigint() }}
+    ) as repeated_contacts,
+    cast(
+        {{ cx_metrics.zero_if_present('contact_days.evaluable_phone_contacts', ['calls']) }}
+        as {{ dbt.type_bigint() }}
+    ) as evaluable_phone_contacts,
+    cast(
+        {{ cx_metrics.zero_if_present('contact_days.callback_contacts', ['calls']) }}
+        as {{ dbt.type_bigint() }}
+    ) as callback_contacts,
+    cast(
+        {{ cx_metrics.zero_if_present('leg_days.offered_legs', ['calls']) }}
+        as {{ dbt.type_bigint() }}
+    ) as offered_legs,
+    cast(
+        {{ cx_metrics.zero_if_present('leg_days.answered_legs', ['calls']) }}
+        as {{ dbt.type_bigint() }}
+    ) as answered_legs,
+    cast(
+        {{ cx_metrics.zero_if_present('leg_days.abandoned_legs', ['calls']) }}
+        as {{ dbt.type_bigint() }}
+    ) as abandoned_legs,
+    cast(
+        {{ cx_metrics.zero_if_present('leg_days.answered_within_sl', ['calls']) }}
+        as {{ dbt.type_bigint() }}
+    ) as answered_within_sl,
+    cast(
+        {{ cx_metrics.zero_if_present('leg_days.answered_wait_seconds', ['calls']) }}
+        as {{ cx_metrics.type_double() }}
+    ) as answered_wait_seconds,
+    cast({{ cx_metrics.zero_if_present('leg_days.aht_legs', ['calls']) }} as {{ dbt.type_bigint() }}) as aht_legs,
+    cast(
+        {{ cx_metrics.zero_if_present('leg_days.aht_handle_seconds', ['calls']) }}
+        as {{ cx_metrics.type_double() }}
+    ) as aht_handle_seconds,
+    cast(
+        {{ cx_metrics.zero_if_present('ticket_days.solved_tickets', ['tickets']) }}
+        as {{ dbt.type_bigint() }}
+    ) as solved_tickets,
+    cast(
+        {{ cx_metrics.zero_if_present('ticket_days.reopened_solved_tickets', ['tickets']) }}
+        as {{ dbt.type_bigint() }}
+    ) as reopened_solved_tickets,
+    cast(
+        {{ cx_metrics.zero_if_present('survey_days.nps_responses', ['survey_responses']) }}
+        as {{ dbt.type_bigint() }}
+    ) as nps_responses,
+    cast(
+        {{ cx_metrics.zero_if_present('survey_days.promoters', ['survey_responses']) }}
+        as {{ dbt.type_bigint() }}
+    ) as promoters,
+    cast(
+        {{ cx_metrics.zero_if_present('survey_days.detractors', ['survey_responses']) }}
+        as {{ dbt.type_bigint() }}
+    ) as detractors,
+    cast(
+        {{ cx_metrics.zero_if_present('survey_days.csat_responses', ['survey_responses']) }}
+        as {{ dbt.type_bigint() }}
+    ) as csat_responses,
+    cast(
+        {{ cx_metrics.zero_if_present('survey_days.csat_satisfied', ['survey_responses']) }}
+        as {{ dbt.type_bigint() }}
+    ) as csat_satisfied,
+    cast(
+        {{ cx_metrics.zero_if_present('survey_days.ces_responses', ['survey_responses']) }}
+        as {{ dbt.type_bigint() }}
+    ) as ces_responses,
+    cast(
+        {{ cx_metrics.zero_if_present('survey_days.ces_score_total', ['survey_responses']) }}
+        as {{ dbt.type_bigint() }}
+    ) as ces_score_total,
+    cast(
+        {{ cx_metrics.zero_if_present('qa_days.evaluations', ['qa_evaluations']) }}
+        as {{ dbt.type_bigint() }}
+    ) as evaluations,
+    cast(
+        {{ cx_metrics.zero_if_present('qa_days.empathy_score_total', ['qa_evaluations']) }}
+        as {{ dbt.type_bigint() }}
+    ) as empathy_score_total,
+    cast(
+        {{ cx_metrics.zero_if_present('qa_days.evaluations_passed', ['qa_evaluations']) }}
+        as {{ dbt.type_bigint() }}
+    ) as evaluations_passed,
+    cast(
+        {{ cx_metrics.zero_if_present('mention_days.recommendation_mentions', ['social_mentions']) }}
+        as {{ dbt.type_bigint() }}
+    ) as recommendation_mentions,
+    cast(
+        {{ cx_metrics.zero_if_present('mention_days.positive_recommendations', ['social_mentions']) }}
+        as {{ dbt.type_bigint() }}
+    ) as positive_recommendations,
+    cast(
+        {{ cx_metrics.zero_if_present('mention_days.negative_recommendations', ['social_mentions']) }}
+        as {{ dbt.type_bigint() }}
+    ) as negative_recommendations,
+    cast(
+        {{ cx_metrics.zero_if_present(
+            cx_metrics.null_if_absent('cost_days.work_cost', ['agents']), ['ticket_events', 'calls']
+        ) }}
+        as {{ cx_metrics.type_double() }}
+    ) as work_cost,
+    cast(
+        {{ cx_metrics.zero_if_present('order_days.revenue', ['orders']) }}
+        as {{ cx_metrics.type_double() }}
+    ) as revenue
 from reporting_days
 left join contact_days
     on reporting_days.date_day = contact_days.date_day

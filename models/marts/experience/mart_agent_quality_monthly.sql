@@ -145,7 +145,7 @@ joined as (
     select
         agent_months.month,
         agent_months.agent_id,
-        coalesce(qa_months.evaluations, 0) as evaluations,
+        {{ cx_metrics.zero_if_present('qa_months.evaluations', ['qa_evaluations']) }} as evaluations,
         qa_months.empathy_mean,
         {{ cx_metrics.safe_divide('qa_months.evaluations_passed', 'qa_months.evaluations') }} as compliance_rate,
         {{ cx_metrics.safe_divide('100 * survey_months.csat_satisfied', 'survey_months.csat_responses') }} as csat,
@@ -155,7 +155,8 @@ joined as (
         {{ cx_metrics.safe_divide('leg_months.aht_handle_seconds', 'leg_months.aht_legs') }} as aht_seconds,
         {{ cx_metrics.safe_divide('fcr_months.fcr_contacts', 'fcr_months.evaluable_contacts') }} as fcr_rate,
         case
-            when agents.hourly_cost is not null then coalesce(cost_months.work_cost, 0)
+            when agents.hourly_cost is not null
+                then {{ cx_metrics.zero_if_present('cost_months.work_cost', ['ticket_events', 'calls']) }}
         end as work_cost
     from agent_months
     left join qa_months

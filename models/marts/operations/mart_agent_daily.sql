@@ -82,13 +82,13 @@ joined as (
         agent_days.date_day,
         agent_days.agent_id,
         agents.team,
-        coalesce(leg_days.answered_legs, 0) as answered_legs,
-        coalesce(leg_days.transferred_legs, 0) as transferred_legs,
-        coalesce(leg_days.aht_legs, 0) as aht_legs,
-        coalesce(leg_days.handle_seconds_total, 0) as handle_seconds_total,
-        coalesce(leg_days.all_leg_handle_seconds, 0) as all_leg_handle_seconds,
-        coalesce(ticket_days.tickets_handled, 0) as tickets_handled,
-        coalesce(ticket_days.ticket_work_seconds, 0) as ticket_work_seconds,
+        {{ cx_metrics.zero_if_present('leg_days.answered_legs', ['calls']) }} as answered_legs,
+        {{ cx_metrics.zero_if_present('leg_days.transferred_legs', ['calls']) }} as transferred_legs,
+        {{ cx_metrics.zero_if_present('leg_days.aht_legs', ['calls']) }} as aht_legs,
+        {{ cx_metrics.zero_if_present('leg_days.handle_seconds_total', ['calls']) }} as handle_seconds_total,
+        {{ cx_metrics.zero_if_present('leg_days.all_leg_handle_seconds', ['calls']) }} as all_leg_handle_seconds,
+        {{ cx_metrics.zero_if_present('ticket_days.tickets_handled', ['ticket_events']) }} as tickets_handled,
+        {{ cx_metrics.zero_if_present('ticket_days.ticket_work_seconds', ['ticket_events']) }} as ticket_work_seconds,
         agents.hourly_cost
     from agent_days
     left join leg_days
@@ -111,7 +111,9 @@ select
         as transfer_rate,
     cast(tickets_handled as {{ dbt.type_bigint() }}) as tickets_handled,
     cast(ticket_work_seconds as {{ dbt.type_bigint() }}) as ticket_work_seconds,
+    -- the work of the sources present (a part over an absent source is null, not 0)
     cast(
-        (all_leg_handle_seconds + ticket_work_seconds) * hourly_cost / 3600.0 as {{ cx_metrics.type_double() }}
+        (coalesce(all_leg_handle_seconds, 0) + coalesce(ticket_work_seconds, 0)) * hourly_cost / 3600.0
+        as {{ cx_metrics.type_double() }}
     ) as work_cost
 from joined

@@ -98,8 +98,8 @@ joined as (
     select
         panel.month_start,
         panel.product_id,
-        coalesce(product_contacts.contacts, 0) as contacts,
-        coalesce(installed_base.units_in_base, 0) as units_in_base
+        {{ cx_metrics.zero_if_present('product_contacts.contacts', ['tickets', 'calls']) }} as contacts,
+        {{ cx_metrics.zero_if_present('installed_base.units_in_base', ['orders']) }} as units_in_base
     from panel
     left join product_contacts
         on

@@ -73,11 +73,14 @@ customer_base as (
 joined as (
     select
         months.month_start,
-        coalesce(ticket_counts.tickets_created, 0) as tickets_created,
-        coalesce(contact_counts.contacts, 0) as contacts,
-        coalesce(contact_counts.contacts_with_customer, 0) as contacts_with_customer,
-        coalesce(contact_counts.contacting_customers, 0) as contacting_customers,
-        customer_base.customers_at_month_end
+        {{ cx_metrics.zero_if_present('ticket_counts.tickets_created', ['tickets']) }} as tickets_created,
+        {{ cx_metrics.zero_if_present('contact_counts.contacts', ['tickets', 'calls']) }} as contacts,
+        {{ cx_metrics.zero_if_present('contact_counts.contacts_with_customer', ['tickets', 'calls']) }}
+            as contacts_with_customer,
+        {{ cx_metrics.zero_if_present('contact_counts.contacting_customers', ['tickets', 'calls']) }}
+            as contacting_customers,
+        {{ cx_metrics.null_if_absent('customer_base.customers_at_month_end', ['customers']) }}
+            as customers_at_month_end
     from months
     left join ticket_counts
         on months.month_start = ticket_counts.month_start

@@ -17,4 +17,6 @@ checked as (
     from source
 )
 
+-- none of an absent source's rows (macros/sources/source_present.sql)
 select * from checked
+where {{ cx_metrics.keep_when_present('products') }}

@@ -52,4 +52,6 @@ checked as (
     from normalised
 )
 
+-- none of an absent source's rows (macros/sources/source_present.sql)
 select * from checked
+where {{ cx_metrics.keep_when_present('tickets') }}
