@@ -10,7 +10,7 @@ import pytest
 
 from cx_metrics import cli
 from cx_metrics.contract import TABLES
-from cx_metrics.load import LoadError, load
+from cx_metrics.load import LoadError, load, spark_settings
 
 
 def _rows(database: Path, table: str) -> int:
@@ -135,3 +135,23 @@ def test_cli_exits_non_zero_with_the_message(raw_folder: Path, warehouse: Path, 
     assert cli.main(["load", str(raw_folder)]) == 1
     out = capsys.readouterr().out
     assert "error:" in out and "products.csv" in out and "'product_name'" in out
+
+
+def test_spark_settings_come_from_the_profile_with_env_overrides(monkeypatch) -> None:
+    # the loader's session and dbt's `spark` output read one definition (profiles/profiles.yml)
+    for name in ("CX_SPARK_MASTER", "CX_SPARK_DRIVER_MEMORY", "CX_SPARK_SHUFFLE_PARTITIONS", "CX_SPARK_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    defaults = spark_settings()
+    assert defaults["spark.master"] == "local[2]"
+    assert defaults["spark.driver.memory"] == "2g"
+    assert defaults["spark.sql.shuffle.partitions"] == "2"
+    assert defaults["spark.sql.warehouse.dir"] == "warehouse/spark/spark-warehouse"
+    monkeypatch.setenv("CX_SPARK_MASTER", "local[4]")
+    monkeypatch.setenv("CX_SPARK_DRIVER_MEMORY", "6g")
+    monkeypatch.setenv("CX_SPARK_SHUFFLE_PARTITIONS", "64")
+    monkeypatch.setenv("CX_SPARK_DIR", "/data/spark")
+    settings = spark_settings()
+    assert settings["spark.master"] == "local[4]"
+    assert settings["spark.driver.memory"] == "6g"
+    assert settings["spark.sql.shuffle.partitions"] == "64"
+    assert settings["spark.driver.extraJavaOptions"] == "-Dderby.system.home=/data/spark -Duser.timezone=UTC"
