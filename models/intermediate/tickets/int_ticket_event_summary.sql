@@ -19,8 +19,7 @@ as_of as (
 reported_events as (
     select ticket_events.*
     from ticket_events
-    cross join as_of
-    where ticket_events.event_at <= as_of.as_of
+    where ticket_events.event_at <= (select as_of.as_of from as_of)
 ),
 
 status_changes as (
@@ -96,9 +95,8 @@ joined as (
         coalesce(status_summary.reopen_count, 0) as reopen_count,
         status_summary.last_reopened_at,
         status_summary.last_solved_event_at,
-        case when tickets.solved_at <= as_of.as_of then tickets.solved_at end as solved_at_as_of
+        case when tickets.solved_at <= (select as_of.as_of from as_of) then tickets.solved_at end as solved_at_as_of
     from tickets
-    cross join as_of
     left join work_summary
         on tickets.ticket_id = work_summary.ticket_id
     left join status_summary

@@ -65,7 +65,7 @@ customer_base as (
         months.month_start,
         count(customers.customer_id) as customers_at_month_end
     from months
-    left join customers
+    inner join customers
         on months.month_last_day >= customers.created_date
     group by months.month_start
 ),
@@ -77,7 +77,7 @@ joined as (
         coalesce(contact_counts.contacts, 0) as contacts,
         coalesce(contact_counts.contacts_with_customer, 0) as contacts_with_customer,
         coalesce(contact_counts.contacting_customers, 0) as contacting_customers,
-        customer_base.customers_at_month_end
+        coalesce(customer_base.customers_at_month_end, 0) as customers_at_month_end
     from months
     left join ticket_counts
         on months.month_start = ticket_counts.month_start
