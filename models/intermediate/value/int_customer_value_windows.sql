@@ -99,7 +99,8 @@ no_contact_customers as (
     where
         customers.is_known_customer
         and contacted_months.customer_id is null
-        and {{ dbt.dateadd('day', window_days, 'cast(months.month as ' ~ dbt.type_timestamp() ~ ')') }} <= (select as_of.as_of from as_of)
+        and {{ dbt.dateadd('day', window_days, 'cast(months.month as ' ~ dbt.type_timestamp() ~ ')') }}
+        <= (select as_of.as_of from as_of)
 ),
 
 anchors as (
