@@ -1,6 +1,7 @@
 """Benchmark cx_metrics at scale, against the floor and against plain pandas (issue 7).
 
     .venv/bin/python benchmarks/run.py [--scales 100k,1m,10m] [--out build/bench] [--guarded]
+    .venv/bin/python benchmarks/run.py --target spark [--scales 100k,1m] [--out build/bench_spark]
 
 For each scale: generate the raw exports (seed 42, 91 days, dirty_rate 0.01), load
 them into a fresh DuckDB file, run the full `dbt build` (every model, unit test and
@@ -12,7 +13,15 @@ the hand-written floor (benchmarks/floor.sql) and the pandas path
 average just before it. The marts, the floor and pandas must agree (integers, dates
 and text exactly, doubles to a relative 1e-9) or the run fails loudly.
 
-Writes <out>/results.json and regenerates the figures section of BENCHMARKS.md.
+With --target spark: the same raw files are loaded into DuckDB and built there (the
+reference), then loaded into a local Spark session (profile `spark`, CX_SPARK_* settings)
+and built with `dbt build --target spark`; Spark's three marts must equal DuckDB's.
+No floor, pandas or subgraph run. CPU is that of the whole process tree (the JVM that
+pyspark starts included: this process is the child subreaper and reaps it), peak RSS
+is the largest sum over the tree, sampled every 0.5 s.
+
+Writes <out>/results.json and regenerates the figures section of BENCHMARKS.md
+(the Spark one for --target spark).
 Not part of the test suite.
 """
 
@@ -20,10 +29,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import decimal
 import json
 import math
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -110,36 +121,65 @@ def _rss_of_tree(pid: int) -> int:
     return total
 
 
+def become_subreaper() -> None:
+    """Orphaned descendants (the JVM pyspark starts) are re-parented to us, so we reap them
+    and their CPU time lands in our RUSAGE_CHILDREN (Linux prctl PR_SET_CHILD_SUBREAPER)."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
 def run_step(name: str, cmd: list[str], env: dict | None = None, log: Path | None = None,
              kill_rss_gb: float | None = None) -> dict:
-    """Run one step as a child process; wall, CPU (user+sys) and peak RSS from wait4."""
+    """Run one step as a child process: wall time; CPU (user+sys) of the whole process tree,
+    reaped descendants included; peak RSS of the child (wait4) and of the tree (sampled)."""
     la = loadavg()
     say(f"{name}: {' '.join(str(c) for c in cmd[:6])}{' ...' if len(cmd) > 6 else ''} (load {la[0]})")
     out = open(log, "w") if log else None
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen([str(c) for c in cmd], env=env, cwd=ROOT, stdout=out or None,
                             stderr=subprocess.STDOUT if out else None)
     killed = []
-    if kill_rss_gb:
-        def guard() -> None:
-            while proc.poll() is None:
-                if _rss_of_tree(proc.pid) > kill_rss_gb * 2**30:
-                    killed.append(True)
-                    proc.kill()
-                    return
-                time.sleep(0.5)
-        threading.Thread(target=guard, daemon=True).start()
+    done = threading.Event()
+    peak = [0]
+
+    def sample() -> None:
+        while not done.is_set():
+            rss = _rss_of_tree(proc.pid)
+            peak[0] = max(peak[0], rss)
+            if kill_rss_gb and rss > kill_rss_gb * 2**30:
+                killed.append(True)
+                proc.kill()
+                return
+            done.wait(0.5)
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     _, status, usage = os.wait4(proc.pid, 0)
+    done.set()
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - start
+    while True:  # descendants orphaned by the child (a JVM shutting down): reap them
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            break
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    sampler.join()
     if out:
         out.close()
-    result = {"step": name, "wall_s": round(wall, 2), "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
-              "user_s": round(usage.ru_utime, 2), "sys_s": round(usage.ru_stime, 2),
-              "max_rss_mb": round(usage.ru_maxrss / 1024, 1), "load_before": la, "rc": proc.returncode}
+    user = after.ru_utime - before.ru_utime
+    system = after.ru_stime - before.ru_stime
+    result = {"step": name, "wall_s": round(wall, 2), "cpu_s": round(user + system, 2),
+              "user_s": round(user, 2), "sys_s": round(system, 2),
+              "max_rss_mb": round(usage.ru_maxrss / 1024, 1), "tree_peak_rss_mb": round(peak[0] / 2**20, 1),
+              "load_before": la, "rc": proc.returncode}
     if killed:
         result["killed"] = f"RSS above {kill_rss_gb} GB"
-    say(f"{name}: {wall:.1f}s wall, {result['cpu_s']:.1f}s CPU, {result['max_rss_mb']:.0f} MB peak RSS"
+    say(f"{name}: {wall:.1f}s wall, {result['cpu_s']:.1f}s CPU, {result['max_rss_mb']:.0f} MB peak RSS "
+        f"({result['tree_peak_rss_mb']:.0f} MB process tree)"
         + ("" if proc.returncode == 0 else f", exit {proc.returncode}"))
     return result
 
@@ -188,6 +228,8 @@ def _norm(v):
         return v.isoformat()
     if hasattr(v, "item"):  # numpy scalar
         return v.item()
+    if isinstance(v, decimal.Decimal):  # Spark's decimals; DuckDB's pandas frames hold doubles
+        return float(v)
     return v
 
 
@@ -311,6 +353,8 @@ def bench_scale(name: str, customers: int, out: Path, args, previous: dict | Non
     res["dbt_build_subgraph_model_seconds"] = round(sum(full_nodes.get(u, {}).get("s", 0) for u in sub_ids), 2)
     res["contacts"] = _count_contacts(db)
     say(f"{name}: {res['contacts']:,} contacts in fct_contacts")
+    if args.target == "spark":
+        return bench_spark(res, work, raw, db, args)
     if name not in args.subgraph_scales.split(","):
         say(f"dbt run of the subgraph skipped at {name} (--subgraph-scales)")
         steps["dbt_marts_subgraph"] = {"step": "dbt_marts_subgraph", "not_run": "skipped (time)"}
@@ -371,6 +415,66 @@ def bench_scale(name: str, customers: int, out: Path, args, previous: dict | Non
     res["ratios"] = ratios(res)
     say(f"{name}: ratios {res['ratios']}")
     res["disk_after"] = shutil.disk_usage(out).free // 2**30
+    return res
+
+
+def spark_env(work: Path, args, scale: str) -> dict:
+    env = dict(os.environ)
+    env.update({"CX_TARGET": "spark", "CX_SPARK_DIR": str(work / "spark"), "TZ": "UTC",
+                "CX_SPARK_DRIVER_MEMORY": scale_setting(args.spark_driver_memory, scale),
+                "CX_SPARK_SHUFFLE_PARTITIONS": scale_setting(args.spark_shuffle_partitions, scale),
+                "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "GX_ANALYTICS_ENABLED": "false"})
+    return env
+
+
+SPARK_EXPORT = """
+import sys
+from pathlib import Path
+from cx_metrics.load import spark_session
+out = Path(sys.argv[1]); out.mkdir(parents=True, exist_ok=True)
+spark = spark_session()
+for mart in sys.argv[2:]:
+    spark.table('marts.' + mart).toPandas().to_parquet(out / (mart + '.parquet'))
+spark.stop()
+"""
+
+
+def bench_spark(res: dict, work: Path, raw: Path, db: Path, args) -> dict:
+    """The DuckDB build above is the reference; now the same raw files on Spark."""
+    steps = res["steps"]
+    env = spark_env(work, args, res["scale"])
+    res["spark_settings"] = {k: env[k] for k in ("CX_SPARK_DRIVER_MEMORY", "CX_SPARK_SHUFFLE_PARTITIONS")}
+    res["spark_settings"]["CX_SPARK_MASTER"] = env.get("CX_SPARK_MASTER", "local[2] (default)")
+    shutil.rmtree(work / "spark", ignore_errors=True)
+    steps["spark_load"] = run_step("Spark load", [BIN / "cx-metrics", "load", raw, "--target", "spark"], env=env,
+                                   log=work / "spark_load.log")
+    _check(steps["spark_load"], work / "spark_load.log")
+    cmd = [BIN / "dbt", "build", "--exclude-resource-type", "unit_test", "--project-dir", ROOT,
+           "--profiles-dir", ROOT / "profiles", "--target", "spark", "--target-path", work / "target_spark",
+           "--log-path", work / "logs_spark"]
+    steps["spark_dbt_build"] = run_step("Spark dbt build (full)", cmd, env=env, log=work / "spark_dbt_build.log")
+    res["spark_build_results"] = model_times(work / "target_spark" / "run_results.json")
+    say(f"Spark dbt build node statuses: {res['spark_build_results']['statuses']}; "
+        f"time by kind: {res['spark_build_results']['seconds_by_kind']}")
+    res["ratios"] = {}
+    if steps["spark_dbt_build"]["rc"] != 0:
+        res["agreement"] = "not checked: Spark dbt build failed"
+        return res
+    marts = work / "spark_marts"
+    steps["spark_export"] = run_step("Spark marts to Parquet", [sys.executable, "-c", SPARK_EXPORT, marts, *MARTS],
+                                     env=env, log=work / "spark_export.log")
+    _check(steps["spark_export"], work / "spark_export.log")
+    say("agreement check: DuckDB marts vs Spark marts")
+    reference = read_marts(db)
+    spark_frames = read_parquets(marts)
+    problems = []
+    for m in MARTS:
+        problems += compare(reference[m], spark_frames[m], m, "spark")
+    res["mart_rows"] = {m: len(reference[m]) for m in MARTS}
+    res["agreement"] = "pass" if not problems else "FAIL"
+    res["agreement_problems"] = problems
+    say("AGREEMENT FAILED:\n  " + "\n  ".join(problems) if problems
+        else f"agreement: pass ({res['mart_rows']}; doubles to rel {REL_TOL})")
     return res
 
 
@@ -537,15 +641,65 @@ def render_table(run: dict) -> str:
     return "\n".join(lines)
 
 
-def write_markdown(run: dict) -> None:
+def render_spark_table(run: dict) -> str:
+    m = run["machine"]
+    lines = [f"Measured {run['started']} → {run['finished']} (`benchmarks/run.py --target spark --scales "
+             f"{','.join(r['scale'] for r in run['scales'])}`), on {m['cpu']}, nproc {m['nproc']}, "
+             f"{m['memory_gb']} GB RAM, dbt-core {m['dbt']}, Python {m['python']}. Spark settings per scale: "
+             + "; ".join(f"{r['scale']}: " + ", ".join(f"{k}={v}" for k, v in r.get('spark_settings', {}).items())
+                         for r in run["scales"])
+             + f". Load average (1 min) at start {run['load_start'][0]}, at end {run['load_end'][0]}. CPU is user+sys "
+             "of the whole process tree (the JVM included); peak RSS is the largest sum of the tree's resident "
+             "memory, sampled every 0.5 s.", ""]
+    lines.append("| scale | contacts | raw rows | step | wall s | CPU s | peak RSS MB (tree) | load before |")
+    lines.append("|---|---:|---:|---|---:|---:|---:|---:|")
+    labels = {"generate": "generate", "load": "DuckDB load (reference)", "dbt_build": "DuckDB dbt build (reference)",
+              "spark_load": "Spark load", "spark_dbt_build": "**Spark dbt build (full)**",
+              "spark_export": "Spark marts to Parquet"}
+    for r in run["scales"]:
+        first = True
+        for key, st in r["steps"].items():
+            if key not in labels:
+                continue
+            head = (f"{r['scale']} | {r.get('contacts') or 0:,} | {sum(r['raw_rows'].values()):,}" if first else " | | ")
+            first = False
+            if "not_run" in st:
+                lines.append(f"| {head} | {labels[key]} | {st['not_run']} | | | |")
+            else:
+                rss = st.get("tree_peak_rss_mb") or st["max_rss_mb"]
+                lines.append(f"| {head} | {labels[key]} | {st['wall_s']:.1f} | {st['cpu_s']:.1f} | {rss:,.0f} | "
+                             f"{st['load_before'][0]} |")
+    lines.append("")
+    lines.append("| scale | Spark nodes | model s Σ | test s Σ | agreement with DuckDB (3 marts) |")
+    lines.append("|---|---|---:|---:|---|")
+    for r in run["scales"]:
+        sb = r.get("spark_build_results", {"statuses": {}, "seconds_by_kind": {}})
+        lines.append(f"| {r['scale']} | {', '.join(f'{k} {v}' for k, v in sorted(sb['statuses'].items()))} | "
+                     f"{sb['seconds_by_kind'].get('model', '')} | {sb['seconds_by_kind'].get('test', '')} | "
+                     f"{r['agreement']} |")
+    lines.append("")
+    scales = [r for r in run["scales"] if "spark_build_results" in r]
+    if scales:
+        lines.append("Slowest Spark models (seconds, `run_results.json`):")
+        lines.append("")
+        lines.append("| model | " + " | ".join(r["scale"] for r in scales) + " |")
+        lines.append("|---|" + "---:|" * len(scales))
+        for uid, _ in scales[-1]["spark_build_results"]["top_models"][:12]:
+            vals = [str(r["spark_build_results"]["nodes"].get(uid, {}).get("s", "")) for r in scales]
+            lines.append(f"| {uid.split('.')[-1]} | " + " | ".join(vals) + " |")
+    return "\n".join(lines)
+
+
+def write_markdown(run: dict, spark: bool = False) -> None:
     path = ROOT / "BENCHMARKS.md"
-    begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+    tag = "bench-spark" if spark else "bench"
+    begin, end = f"<!-- {tag}:begin -->", f"<!-- {tag}:end -->"
     text = path.read_text() if path.exists() else f"# Benchmarks\n\n{begin}\n{end}\n"
     if begin not in text:
         text += f"\n{begin}\n{end}\n"
     head, rest = text.split(begin, 1)
     _, tail = rest.split(end, 1)
-    path.write_text(f"{head}{begin}\n{render_table(run)}\n{end}{tail}")
+    path.write_text(f"{head}{begin}\n{render_spark_table(run) if spark else render_table(run)}\n{end}{tail}")
     say(f"wrote {path}")
 
 
@@ -568,10 +722,17 @@ def main(argv: list[str] | None = None) -> int:
                    help="scales at which the three marts' subgraph is also run on its own")
     p.add_argument("--keep-raw", action="store_true", help="keep the largest scale's raw files")
     p.add_argument("--no-markdown", action="store_true")
+    p.add_argument("--target", choices=("duckdb", "spark"), default="duckdb",
+                   help="spark: DuckDB build as the reference, then load and build on a local Spark session")
+    p.add_argument("--spark-driver-memory", default="4g", help="CX_SPARK_DRIVER_MEMORY, for every scale or per scale")
+    p.add_argument("--spark-shuffle-partitions", default="2",
+                   help="CX_SPARK_SHUFFLE_PARTITIONS, for every scale or per scale")
     args = p.parse_args(argv)
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
+    become_subreaper()
     run = {"started": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "machine": machine(), "load_start": loadavg(),
+           "target": args.target,
            "threads": args.threads, "dbt_threads": args.dbt_threads, "memory_limit": args.memory_limit, "scales": []}
     say(f"machine {run['machine']}, load {run['load_start']}")
     failed = False
@@ -592,7 +753,7 @@ def main(argv: list[str] | None = None) -> int:
     (out / "results.json").write_text(json.dumps(run, indent=1, default=str))
     say(f"results: {out / 'results.json'}")
     if not args.no_markdown:
-        write_markdown(run)
+        write_markdown(run, spark=args.target == "spark")
     if failed:
         say("FAILED: the floor or pandas disagree with the marts (see above)")
         return 1

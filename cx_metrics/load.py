@@ -40,7 +40,6 @@ import duckdb
 from cx_metrics.contract import DUCKDB_TYPES, LOAD_RECORD, TABLES, Table
 
 DEFAULT_DUCKDB_PATH = "warehouse/cx_metrics.duckdb"
-DEFAULT_SPARK_DIR = "warehouse/spark"
 TARGETS = ("duckdb", "postgres", "spark")
 
 # Contract type -> column type of the raw tables on the other engines.
@@ -347,25 +346,44 @@ def load_postgres(files: list[RawFile]) -> str:
     return where
 
 
+def spark_settings() -> dict[str, str]:
+    """The `spark` output's server_side_parameters in profiles/profiles.yml, env vars applied.
+
+    The one place the local session's settings live (CX_SPARK_MASTER,
+    CX_SPARK_DRIVER_MEMORY, CX_SPARK_SHUFFLE_PARTITIONS, CX_SPARK_DIR): dbt reads
+    the profile, the loader reads the same file here, rendering env_var() as dbt does.
+    """
+    import jinja2
+    import yaml
+
+    from cx_metrics.dbt import project_dir
+
+    def env_var(name: str, default: str | None = None) -> str:
+        if name in os.environ:
+            return os.environ[name]
+        if default is None:
+            raise LoadError(f"profiles.yml: env var {name} is not set and has no default")
+        return default
+
+    env = jinja2.Environment()
+    env.filters["as_number"] = lambda v: v
+    text = (project_dir() / "profiles" / "profiles.yml").read_text()
+    profile = yaml.safe_load(env.from_string(text).render(env_var=env_var))
+    params = profile["cx_metrics"]["outputs"]["spark"]["server_side_parameters"]
+    return {str(k): str(v) for k, v in params.items()}
+
+
 def spark_session():
     """The local SparkSession of the dbt profile's `spark` target (same metastore and settings)."""
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
         raise LoadError("target spark needs the [spark] extra: pip install 'cx_metrics[spark]'") from exc
-    home = os.environ.get("CX_SPARK_DIR", DEFAULT_SPARK_DIR)
-    return (
-        SparkSession.builder.enableHiveSupport()
-        .config("spark.master", "local[2]")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.warehouse.dir", f"{home}/spark-warehouse")
-        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={home} -Duser.timezone=UTC")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.ansi.enabled", "false")
-        .getOrCreate()
-    )
+    builder = SparkSession.builder.enableHiveSupport()
+    for key, value in spark_settings().items():
+        builder = builder.config(key, value)
+    # the loader's own casts are checked in DuckDB first; Spark only stores them
+    return builder.config("spark.sql.ansi.enabled", "false").getOrCreate()
 
 
 def load_spark(files: list[RawFile]) -> str:

@@ -1,38 +1,66 @@
 {#
-    Every row of a raw relation with `_row_rank`: 1 for the winning copy of its
-    key, 2, 3, ... for older copies (order_by decides, e.g. '_loaded_at desc').
+    Every row of a raw relation with
+        _row_rank       1 for the winning copy of its key, 2, 3, ... for older
+                        copies (order_by decides, e.g. '_loaded_at desc');
+        _is_superseded  _row_rank > 1: an older copy of a re-extracted key.
+    The one definition of both: base models select them, they do not recompute them.
+
+    Copies are grouped by the key as staging writes it (staged_key: trimmed, blank
+    = null), so ' T1' and 'T1' are one key ranked 1 and 2, and the staged model's
+    unique key holds. Rows with a null or blank key rank 1 and are never
+    superseded (callers quarantine them as missing_key).
 
     Re-extracted keys are rare (about 1 % of rows), so only the rows of keys that
     occur more than once go through the row_number() window; every other row is
     its key's only copy and ranks 1. A window over all rows sorts every row with
     its whole payload: at 85 million helpdesk events that was 2.5 times slower and
     ran out of memory where this spills (BENCHMARKS.md). The result is the same as
-    row_number() over all rows. Rows with a null key rank 1 (callers quarantine
-    them as missing_key). The relation is read directly, not through a CTE that
-    is referenced three times, so no engine materialises a copy of it.
+    row_number() over all rows. The two branches are an anti join (`not exists`)
+    and a semi join (`exists`) on key equality, so every engine plans them as hash
+    (or sort-merge) joins: the earlier `key not in (subquery)` is null-aware and
+    Spark ran it as a BroadcastNestedLoopJoin, rows x copied keys (issue 21). The
+    relation is read directly, not through a CTE that is referenced several
+    times, so no engine materialises a copy of it. Cost: DuckDB groups, probes
+    and partitions on the computed staged key at about twice the CPU of the raw
+    column (BENCHMARKS.md, 1M); the rows are the same.
 #}
+{% macro staged_key(column) -%}
+    nullif(trim({{ column }}), '')
+{%- endmacro %}
+
 {% macro ranked_copies(relation, key_column, order_by) -%}
     {%- set copied_keys -%}
-        select {{ key_column }}
+        select {{ cx_metrics.staged_key(key_column) }} as copied_key
         from {{ relation }}
-        where {{ key_column }} is not null
-        group by {{ key_column }}
+        where {{ cx_metrics.staged_key(key_column) }} is not null
+        group by {{ cx_metrics.staged_key(key_column) }}
         having count(*) > 1
     {%- endset -%}
     select
-        single_copies.*,
-        cast(1 as {{ dbt.type_bigint() }}) as _row_rank
-    from {{ relation }} as single_copies
-    where
-        single_copies.{{ key_column }} is null
-        or single_copies.{{ key_column }} not in ({{ copied_keys }})
-    union all
-    select
-        several_copies.*,
-        row_number() over (
-            partition by several_copies.{{ key_column }}
-            order by {{ order_by }}
-        ) as _row_rank
-    from {{ relation }} as several_copies
-    where several_copies.{{ key_column }} in ({{ copied_keys }})
+        ranked.*,
+        ranked._row_rank > 1 as _is_superseded
+    from (
+        select
+            single_copies.*,
+            cast(1 as {{ dbt.type_bigint() }}) as _row_rank
+        from {{ relation }} as single_copies
+        where not exists (
+            select 1
+            from ({{ copied_keys }}) as copied_keys
+            where copied_keys.copied_key = {{ cx_metrics.staged_key('single_copies.' ~ key_column) }}
+        )
+        union all
+        select
+            several_copies.*,
+            row_number() over (
+                partition by {{ cx_metrics.staged_key('several_copies.' ~ key_column) }}
+                order by {{ order_by }}
+            ) as _row_rank
+        from {{ relation }} as several_copies
+        where exists (
+            select 1
+            from ({{ copied_keys }}) as copied_keys
+            where copied_keys.copied_key = {{ cx_metrics.staged_key('several_copies.' ~ key_column) }}
+        )
+    ) as ranked
 {%- endmacro %}

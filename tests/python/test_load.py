@@ -10,7 +10,7 @@ import pytest
 
 from cx_metrics import cli
 from cx_metrics.contract import TABLES
-from cx_metrics.load import LoadError, load
+from cx_metrics.load import LoadError, load, spark_settings
 
 
 def _rows(database: Path, table: str) -> int:
@@ -178,3 +178,22 @@ def test_a_later_load_keeps_the_record_of_the_other_tables(raw_folder: Path, war
     assert second["calls"] == ("telephony", 3, True, "calls.csv", True)
     assert {t: r for t, r in second.items() if t != "calls"} == {t: r for t, r in first.items() if t != "calls"}
     assert _rows(warehouse, "tickets") == 5  # the tickets of the first load stay
+
+def test_spark_settings_come_from_the_profile_with_env_overrides(monkeypatch) -> None:
+    # the loader's session and dbt's `spark` output read one definition (profiles/profiles.yml)
+    for name in ("CX_SPARK_MASTER", "CX_SPARK_DRIVER_MEMORY", "CX_SPARK_SHUFFLE_PARTITIONS", "CX_SPARK_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    defaults = spark_settings()
+    assert defaults["spark.master"] == "local[2]"
+    assert defaults["spark.driver.memory"] == "2g"
+    assert defaults["spark.sql.shuffle.partitions"] == "2"
+    assert defaults["spark.sql.warehouse.dir"] == "warehouse/spark/spark-warehouse"
+    monkeypatch.setenv("CX_SPARK_MASTER", "local[4]")
+    monkeypatch.setenv("CX_SPARK_DRIVER_MEMORY", "6g")
+    monkeypatch.setenv("CX_SPARK_SHUFFLE_PARTITIONS", "64")
+    monkeypatch.setenv("CX_SPARK_DIR", "/data/spark")
+    settings = spark_settings()
+    assert settings["spark.master"] == "local[4]"
+    assert settings["spark.driver.memory"] == "6g"
+    assert settings["spark.sql.shuffle.partitions"] == "64"
+    assert settings["spark.driver.extraJavaOptions"] == "-Dderby.system.home=/data/spark -Duser.timezone=UTC"

@@ -7,7 +7,8 @@
     day, also for the month holding as_of (trailing windows such as the
     installed base end there); last_reported_day is the last day with data
     as of as_of: month_last_day, or the day of as_of in its month. Built
-    from dbt.generate_series, capped at 400 months.
+    from dbt.generate_series, capped at 400 months. as_of is read as a scalar
+    subquery, not cross joined (Spark plans a cross join as a nested loop).
 -#}
 with
 
@@ -26,13 +27,11 @@ as_of as (
 support_starts as (
     select min(calls.queued_at) as first_at
     from calls
-    cross join as_of
-    where calls.queued_at <= as_of.as_of
+    where calls.queued_at <= (select as_of.as_of from as_of)
     union all
     select min(tickets.created_at) as first_at
     from tickets
-    cross join as_of
-    where tickets.created_at <= as_of.as_of
+    where tickets.created_at <= (select as_of.as_of from as_of)
 ),
 
 first_support as (
@@ -45,10 +44,11 @@ bounds as (
         cast(
             {{ dbt.date_trunc('month', cx_metrics.reporting_date('first_support.first_at')) }} as date
         ) as first_month,
-        cast({{ dbt.date_trunc('month', cx_metrics.reporting_date('as_of.as_of')) }} as date) as last_month,
-        {{ cx_metrics.reporting_date('as_of.as_of') }} as as_of_date
+        cast(
+            {{ dbt.date_trunc('month', cx_metrics.reporting_date('(select as_of.as_of from as_of)')) }} as date
+        ) as last_month,
+        {{ cx_metrics.reporting_date('(select as_of.as_of from as_of)') }} as as_of_date
     from first_support
-    cross join as_of
 ),
 
 month_numbers as (

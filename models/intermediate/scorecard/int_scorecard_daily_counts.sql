@@ -115,8 +115,7 @@ qa_days as (
         sum(qa_evaluations.empathy_score) as empathy_score_total,
         {{ cx_metrics.count_if('qa_evaluations.is_compliance_passed') }} as evaluations_passed
     from qa_evaluations
-    cross join as_of
-    where qa_evaluations.evaluated_at <= as_of.as_of
+    where qa_evaluations.evaluated_at <= (select as_of.as_of from as_of)
     group by {{ cx_metrics.reporting_date('qa_evaluations.evaluated_at') }}
 ),
 
@@ -129,8 +128,7 @@ mention_days as (
         {{ cx_metrics.count_if("mentions.is_recommendation and mentions.sentiment = 'negative'") }}
             as negative_recommendations
     from mentions
-    cross join as_of
-    where mentions.posted_at <= as_of.as_of
+    where mentions.posted_at <= (select as_of.as_of from as_of)
     group by {{ cx_metrics.reporting_date('mentions.posted_at') }}
 ),
 
@@ -147,8 +145,7 @@ order_days as (
         {{ cx_metrics.reporting_date('orders.ordered_at') }} as date_day,
         sum(orders.amount) as revenue
     from orders
-    cross join as_of
-    where orders.ordered_at <= as_of.as_of
+    where orders.ordered_at <= (select as_of.as_of from as_of)
     group by {{ cx_metrics.reporting_date('orders.ordered_at') }}
 )
 

@@ -19,8 +19,7 @@ as_of as (
 reported_events as (
     select ticket_events.*
     from ticket_events
-    cross join as_of
-    where ticket_events.event_at <= as_of.as_of
+    where ticket_events.event_at <= (select as_of.as_of from as_of)
 ),
 
 known_status_changes as (
@@ -47,8 +46,7 @@ known_status_changes as (
         0 as source_order,
         '' as event_id
     from tickets
-    cross join as_of
-    where tickets.solved_at <= as_of.as_of
+    where tickets.solved_at <= (select as_of.as_of from as_of)
 ),
 
 status_sequence as (

@@ -52,8 +52,7 @@ months as (
         dates.month_start as month,
         max(dates.date_day) as month_last_day
     from dates
-    inner join first_contact_month
-        on dates.month_start >= first_contact_month.month
+    where dates.month_start >= (select first_contact_month.month from first_contact_month)
     group by dates.month_start
 ),
 
@@ -93,7 +92,6 @@ no_contact_customers as (
         customers.customer_id,
         months.month
     from customers
-    cross join as_of
     inner join months
         on customers.created_date <= months.month_last_day
     left join contacted_months
@@ -101,7 +99,8 @@ no_contact_customers as (
     where
         customers.is_known_customer
         and contacted_months.customer_id is null
-        and {{ dbt.dateadd('day', window_days, 'cast(months.month as ' ~ dbt.type_timestamp() ~ ')') }} <= as_of.as_of
+        and {{ dbt.dateadd('day', window_days, 'cast(months.month as ' ~ dbt.type_timestamp() ~ ')') }}
+        <= (select as_of.as_of from as_of)
 ),
 
 anchors as (
@@ -135,6 +134,12 @@ anchors as (
     group by customer_id, month
 ),
 
+reported_orders as (
+    select orders.*
+    from orders
+    where orders.ordered_at <= (select as_of.as_of from as_of)
+),
+
 windowed as (
     select
         anchors.anchor_scope,
@@ -143,7 +148,6 @@ windowed as (
         anchors.category,
         anchors.cohort,
         anchors.anchor_at,
-        {{ dbt.dateadd('day', window_days, 'anchors.anchor_at') }} <= as_of.as_of as is_window_closed,
         sum(
             case
                 when
@@ -168,17 +172,15 @@ windowed as (
             ~ dbt.dateadd('day', window_days, 'anchors.anchor_at')
         ) }} as has_order_after
     from anchors
-    cross join as_of
-    left join orders
-        on anchors.customer_id = orders.customer_id and as_of.as_of >= orders.ordered_at
+    left join reported_orders as orders
+        on anchors.customer_id = orders.customer_id
     group by
         anchors.anchor_scope,
         anchors.customer_id,
         anchors.month,
         anchors.category,
         anchors.cohort,
-        anchors.anchor_at,
-        as_of.as_of
+        anchors.anchor_at
 )
 
 select
@@ -188,7 +190,7 @@ select
     cast(category as {{ dbt.type_string() }}) as category,
     cast(cohort as {{ dbt.type_string() }}) as cohort,
     anchor_at,
-    is_window_closed,
+    {{ dbt.dateadd('day', window_days, 'anchor_at') }} <= (select as_of.as_of from as_of) as is_window_closed,
     cast(revenue_before as {{ cx_metrics.type_double() }}) as revenue_before,
     cast(revenue_after as {{ cx_metrics.type_double() }}) as revenue_after,
     has_prior_order,

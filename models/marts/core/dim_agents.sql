@@ -64,9 +64,8 @@ known_agents as (
         agents.hired_on,
         agents.terminated_on,
         agents.terminated_on is null
-        or agents.terminated_on > {{ cx_metrics.reporting_date('as_of.as_of') }} as is_active
+        or agents.terminated_on > {{ cx_metrics.reporting_date('(select as_of.as_of from as_of)') }} as is_active
     from agents
-    cross join as_of
 ),
 
 all_agents as (

@@ -15,8 +15,7 @@ as_of as (
 reported_legs as (
     select call_chains.*
     from call_chains
-    cross join as_of
-    where call_chains.queued_at <= as_of.as_of
+    where call_chains.queued_at <= (select as_of.as_of from as_of)
 ),
 
 measured as (

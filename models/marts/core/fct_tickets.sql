@@ -16,8 +16,7 @@ as_of as (
 reported_tickets as (
     select tickets.*
     from tickets
-    cross join as_of
-    where tickets.created_at <= as_of.as_of
+    where tickets.created_at <= (select as_of.as_of from as_of)
 ),
 
 joined as (

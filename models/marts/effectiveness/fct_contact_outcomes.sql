@@ -36,11 +36,10 @@ joined as (
         repeats.repeat_channel,
         repeats.callback_contact_id,
         contacts.is_handled and contacts.is_known_customer as is_in_scope,
-        coalesce(repeats.window_ends_at <= as_of.as_of, false) as is_window_closed
+        coalesce(repeats.window_ends_at <= (select as_of.as_of from as_of), false) as is_window_closed
     from contacts
     left join repeats
         on contacts.contact_id = repeats.contact_id
-    cross join as_of
 ),
 
 classified as (

@@ -47,14 +47,13 @@ attributed as (
                 then coalesce(call_contacts.contact_id, case_contacts.contact_id)
         end as contact_id
     from responses
-    cross join as_of
     left join call_legs
         on responses.call_id = call_legs.call_id
     left join contacts as call_contacts
         on call_legs.root_call_id = call_contacts.root_call_id
     left join case_contacts
         on responses.ticket_id = case_contacts.ticket_id and case_contacts.case_rank = 1
-    where responses.responded_at <= as_of.as_of
+    where responses.responded_at <= (select as_of.as_of from as_of)
 ),
 
 enriched as (

@@ -52,8 +52,7 @@ dated_evaluations as (
         qa_evaluations.empathy_score,
         qa_evaluations.is_compliance_passed
     from qa_evaluations
-    cross join as_of
-    where qa_evaluations.agent_id is not null and qa_evaluations.evaluated_at <= as_of.as_of
+    where qa_evaluations.agent_id is not null and qa_evaluations.evaluated_at <= (select as_of.as_of from as_of)
 ),
 
 qa_months as (

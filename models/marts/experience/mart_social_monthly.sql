@@ -20,8 +20,7 @@ dated as (
         mentions.sentiment,
         mentions.is_recommendation
     from mentions
-    cross join as_of
-    where mentions.posted_at <= as_of.as_of
+    where mentions.posted_at <= (select as_of.as_of from as_of)
 ),
 
 aggregated as (

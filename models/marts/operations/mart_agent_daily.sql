@@ -48,10 +48,9 @@ agent_ticket_events as (
     from ticket_events
     inner join tickets
         on ticket_events.ticket_id = tickets.ticket_id
-    cross join as_of
     where
         ticket_events.agent_id is not null
-        and ticket_events.event_at <= as_of.as_of
+        and ticket_events.event_at <= (select as_of.as_of from as_of)
         and ticket_events.event_type in ('agent_reply', 'internal_note')
 ),
 

@@ -41,8 +41,7 @@ matured_orders as (
         orders.ordered_at,
         cast({{ dbt.date_trunc('month', cx_metrics.reporting_date('orders.ordered_at')) }} as date) as month
     from orders
-    cross join as_of
-    where {{ dbt.dateadd('day', window_days, 'orders.ordered_at') }} <= as_of.as_of
+    where {{ dbt.dateadd('day', window_days, 'orders.ordered_at') }} <= (select as_of.as_of from as_of)
 ),
 
 no_fault_returns as (
@@ -50,8 +49,7 @@ no_fault_returns as (
         returns.order_id,
         returns.refund_amount
     from returns
-    cross join as_of
-    where returns.is_no_fault and returns.returned_at <= as_of.as_of
+    where returns.is_no_fault and returns.returned_at <= (select as_of.as_of from as_of)
 ),
 
 no_fault_orders as (
@@ -125,11 +123,10 @@ rated as (
             as no_fault_rate_with_contact,
         {{ cx_metrics.safe_divide('order_months.no_fault_without_contact', 'order_months.orders_without_contact') }}
             as no_fault_rate_without_contact,
-        mean_refund.no_fault_refund_avg,
+        (select mean_refund.no_fault_refund_avg from mean_refund) as no_fault_refund_avg,
         retained_months.retained_revenue,
         cost_months.work_cost
     from order_months
-    cross join mean_refund
     left join retained_months
         on order_months.month = retained_months.month
     left join cost_months

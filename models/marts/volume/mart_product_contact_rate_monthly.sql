@@ -42,8 +42,7 @@ dated_orders as (
         {{ cx_metrics.reporting_date('orders.ordered_at') }} as ordered_date,
         orders.quantity
     from orders
-    cross join as_of
-    where orders.product_id is not null and orders.ordered_at <= as_of.as_of
+    where orders.product_id is not null and orders.ordered_at <= (select as_of.as_of from as_of)
 ),
 
 daily_units as (

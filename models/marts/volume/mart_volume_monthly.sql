@@ -65,7 +65,7 @@ customer_base as (
         months.month_start,
         count(customers.customer_id) as customers_at_month_end
     from months
-    left join customers
+    inner join customers
         on months.last_reported_day >= customers.created_date
     group by months.month_start
 ),
@@ -79,7 +79,8 @@ joined as (
             as contacts_with_customer,
         {{ cx_metrics.zero_if_present('contact_counts.contacting_customers', ['tickets', 'calls']) }}
             as contacting_customers,
-        {{ cx_metrics.null_if_absent('customer_base.customers_at_month_end', ['customers']) }}
+        -- customer_base has no row for a month before the first customer (inner join)
+        {{ cx_metrics.zero_if_present('customer_base.customers_at_month_end', ['customers']) }}
             as customers_at_month_end
     from months
     left join ticket_counts

@@ -25,8 +25,7 @@ checked as (
         case
             when {{ cx_metrics.is_blank('return_id') }} or returned_at is null then 'missing_key'
             when refund_amount < 0 then 'negative_amount'
-        end as _quarantine_reason,
-        coalesce(not {{ cx_metrics.is_blank('return_id') }} and _row_rank > 1, false) as _is_superseded
+        end as _quarantine_reason
     from normalised
 )
 

@@ -50,8 +50,7 @@ checked as (
             when ticket_created_at is null then 'ticket_not_found'
             when time_spent_seconds < 0 then 'negative_duration'
             when event_at < ticket_created_at then 'event_before_ticket'
-        end as _quarantine_reason,
-        coalesce(not {{ cx_metrics.is_blank('event_id') }} and _row_rank > 1, false) as _is_superseded
+        end as _quarantine_reason
     from normalised
 )
 

@@ -47,8 +47,7 @@ checked as (
         case
             when {{ cx_metrics.is_blank('ticket_id') }} or created_at is null then 'missing_key'
             when solved_at < created_at then 'solved_before_created'
-        end as _quarantine_reason,
-        coalesce(not {{ cx_metrics.is_blank('ticket_id') }} and _row_rank > 1, false) as _is_superseded
+        end as _quarantine_reason
     from normalised
 )
 

@@ -12,8 +12,7 @@ checked as (
         case
             when {{ cx_metrics.is_blank('evaluation_id') }} then 'missing_key'
             when empathy_score < 1 or empathy_score > 5 then 'score_out_of_scale'
-        end as _quarantine_reason,
-        coalesce(not {{ cx_metrics.is_blank('evaluation_id') }} and _row_rank > 1, false) as _is_superseded
+        end as _quarantine_reason
     from source
 )
 

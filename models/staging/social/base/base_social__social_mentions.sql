@@ -24,8 +24,7 @@ checked as (
         *,
         case
             when {{ cx_metrics.is_blank('mention_id') }} then 'missing_key'
-        end as _quarantine_reason,
-        coalesce(not {{ cx_metrics.is_blank('mention_id') }} and _row_rank > 1, false) as _is_superseded
+        end as _quarantine_reason
     from normalised
 )
 

@@ -31,8 +31,7 @@ checked as (
                 or (survey_type__normalised = 'ces' and (score < 1 or score > 7))
                 then 'score_out_of_scale'
             when responded_at < sent_at then 'responded_before_sent'
-        end as _quarantine_reason,
-        coalesce(not {{ cx_metrics.is_blank('response_id') }} and _row_rank > 1, false) as _is_superseded
+        end as _quarantine_reason
     from normalised
 )
 

@@ -34,8 +34,7 @@ checked as (
             when talk_seconds < 0 or hold_seconds < 0 or acw_seconds < 0 then 'negative_duration'
             when ended_at < queued_at then 'ended_before_queued'
             when answered_at < queued_at or answered_at > ended_at then 'answered_outside_call'
-        end as _quarantine_reason,
-        coalesce(not {{ cx_metrics.is_blank('call_id') }} and _row_rank > 1, false) as _is_superseded
+        end as _quarantine_reason
     from normalised
 )
 

@@ -12,8 +12,7 @@ checked as (
         case
             when {{ cx_metrics.is_blank('agent_id') }} then 'missing_key'
             when hourly_cost < 0 then 'negative_amount'
-        end as _quarantine_reason,
-        coalesce(not {{ cx_metrics.is_blank('agent_id') }} and _row_rank > 1, false) as _is_superseded
+        end as _quarantine_reason
     from source
 )
 
