@@ -11,6 +11,7 @@ export GX_ANALYTICS_ENABLED := false
 # Test-only artefacts (warehouses, dbt target/logs per engine), apart from the demo's.
 TEST_DIR := build/test
 ENGINES := duckdb,postgres,spark
+PY_SOURCES := cx_metrics tests benchmarks
 
 .PHONY: demo test install install-test lint engines pytest clean
 
@@ -36,7 +37,7 @@ install-test: $(VENV)/.installed-test
 demo: $(VENV)/.installed-demo
 	$(BIN)/cx-metrics demo
 
-## Every test: SQL lint; dbt build (unit + data tests) on the fixtures on DuckDB,
+## Every test: SQL and Python lint (sqlfluff, ruff); dbt build (unit + data tests) on the fixtures on DuckDB,
 ## Postgres and Spark; pytest (cross-engine equality included). One throwaway
 ## PostgreSQL server (installed from Debian's packages when missing) serves both.
 test: install-test lint
@@ -48,6 +49,9 @@ lint: install-test
 	@echo "== sqlfluff lint models (dialect duckdb)"
 	@mkdir -p $(TEST_DIR)
 	CX_DUCKDB_PATH=$(TEST_DIR)/lint.duckdb $(BIN)/sqlfluff lint models
+	@echo "== ruff check + ruff format --check (Python)"
+	$(BIN)/ruff check $(PY_SOURCES)
+	$(BIN)/ruff format --check $(PY_SOURCES)
 
 # The fixtures built on every engine in CX_ENGINES (default: DuckDB only; `make
 # test` sets all three and provides the Postgres server). Spark needs Java 17.

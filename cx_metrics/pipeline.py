@@ -12,18 +12,18 @@ closed before checks open the file read-only and before the swap.
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import shutil
 import subprocess
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterator
 
 from cx_metrics.dbt import dbt_command, project_dir
 from cx_metrics.load import duckdb_path
@@ -60,7 +60,7 @@ class BuildOptions:
     # Test hooks: called with the build file after the mart build, before mart checks;
     # and the dbt step itself (args, database, options) -> failing nodes.
     before_mart_checks: Callable[[Path], None] | None = None
-    dbt_build: Callable[[list[str], Path | None, "BuildOptions"], list[str]] | None = None
+    dbt_build: Callable[[list[str], Path | None, BuildOptions], list[str]] | None = None
     progress: Callable[[str], None] = field(default=lambda m: print(f"[cx-metrics] {m}", flush=True))
 
 
@@ -90,7 +90,7 @@ def build_file_for(published: Path) -> Path:
 
 def new_run_id() -> str:
     """A folder name for the run's report; the wall clock only names folders, never metrics."""
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
 def _fingerprint(path: Path) -> tuple[int, int]:
@@ -201,7 +201,7 @@ class _Run:
             state = "done"
         finally:
             self.steps[title] = time.perf_counter() - start
-            own, children = (b - a for a, b in zip(cpu, _cpu_seconds()))
+            own, children = (b - a for a, b in zip(cpu, _cpu_seconds(), strict=True))
             self.say(f"{title}: {state} in {self.steps[title]:.1f}s (cpu {own:.1f}s"
                      + (f", subprocesses {children:.1f}s)" if children >= 0.05 else ")"))
 
