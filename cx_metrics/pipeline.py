@@ -176,6 +176,28 @@ def _blocking_detail(result: LayerResult, limit: int = 3) -> str:
     return f"{len(messages)} blocking check(s) failed: " + " | ".join(messages[:limit]) + more
 
 
+@contextmanager
+def timed_step(title: str, say: Callable[[str], None], steps: dict[str, float] | None = None) -> Iterator[None]:
+    """Say a step's start and end with its wall seconds and the CPU seconds of this process
+    and of its subprocesses (dbt); record the wall seconds in ``steps`` when given.
+
+    The one step timer: the guarded build's steps and the command line's generate and load.
+    """
+    start, cpu = time.perf_counter(), _cpu_seconds()
+    say(f"{title} ...")
+    state = "FAILED"
+    try:
+        yield
+        state = "done"
+    finally:
+        wall = time.perf_counter() - start
+        if steps is not None:
+            steps[title] = wall
+        own, children = (b - a for a, b in zip(cpu, _cpu_seconds(), strict=True))
+        say(f"{title}: {state} in {wall:.1f}s (cpu {own:.1f}s"
+            + (f", subprocesses {children:.1f}s)" if children >= 0.05 else ")"))
+
+
 class _Run:
     """State of one guarded build: steps with timing, the GX run and the report."""
 
@@ -190,20 +212,9 @@ class _Run:
         self.started = time.perf_counter()
         self._said_start = False
 
-    @contextmanager
-    def step(self, title: str) -> Iterator[None]:
-        """Time a step: wall seconds, and CPU seconds of this process and of its subprocesses (dbt)."""
-        start, cpu = time.perf_counter(), _cpu_seconds()
-        self.say(f"{title} ...")
-        state = "FAILED"
-        try:
-            yield
-            state = "done"
-        finally:
-            self.steps[title] = time.perf_counter() - start
-            own, children = (b - a for a, b in zip(cpu, _cpu_seconds(), strict=True))
-            self.say(f"{title}: {state} in {self.steps[title]:.1f}s (cpu {own:.1f}s"
-                     + (f", subprocesses {children:.1f}s)" if children >= 0.05 else ")"))
+    def step(self, title: str):
+        """Time a step of this build (see timed_step); its wall seconds go into the report."""
+        return timed_step(title, self.say, self.steps)
 
     def start_quality(self) -> QualityRun:
         """Great Expectations starts in a thread: its import overlaps the copy and the first reads."""
