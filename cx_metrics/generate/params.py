@@ -115,7 +115,7 @@ MAX_REPEAT_GENERATIONS = 8
 # ---------------------------------------------------------------- phone
 QUEUES = ("general", "billing", "technical", "vip")
 GENERAL, BILLING_Q, TECHNICAL, VIP = range(4)
-# the lead's seed `queue_categories`: general->other, billing->billing, technical->setup, vip->account
+# the seed seeds/queue_categories.csv: general->other, billing->billing, technical->setup, vip->account
 QUEUE_DEFAULT_CATEGORY = np.array([CATEGORIES.index(c) for c in ("other", "billing", "setup", "account")])
 CATEGORY_QUEUE = np.array([TECHNICAL, TECHNICAL, BILLING_Q, BILLING_Q, GENERAL, GENERAL])
 QUEUE_TEAM = np.array([TIER1, BILLING_TEAM, TIER2, TIER2])

@@ -108,6 +108,7 @@ def _project_without_dedupe(folder: Path) -> Path:
     (duplicate keys in every stg_ model): a fault no setting of the real project can cause."""
     root = project_dir()
     skip = shutil.ignore_patterns("python", "fixtures", "__pycache__", "target", "logs")
+    folder.mkdir(parents=True)
     for name in ("dbt_project.yml", "profiles", "macros", "models", "seeds", "tests", "analyses"):
         source = root / name
         if source.is_dir():
