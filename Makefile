@@ -46,9 +46,9 @@ test: install-test lint
 	    status=$$?; scripts/postgres.sh stop; exit $$status
 
 lint: install-test
-	@echo "== sqlfluff lint models (dialect duckdb)"
+	@echo "== sqlfluff lint models analyses (dialect duckdb)"
 	@mkdir -p $(TEST_DIR)
-	CX_DUCKDB_PATH=$(TEST_DIR)/lint.duckdb $(BIN)/sqlfluff lint models
+	CX_DUCKDB_PATH=$(TEST_DIR)/lint.duckdb $(BIN)/sqlfluff lint models analyses
 	@echo "== ruff check + ruff format --check (Python)"
 	$(BIN)/ruff check $(PY_SOURCES)
 	$(BIN)/ruff format --check $(PY_SOURCES)

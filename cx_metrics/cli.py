@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from cx_metrics import load as load_mod
+from cx_metrics.analyses import run_analyses
 from cx_metrics.dbt import DbtError
 from cx_metrics.pipeline import PipelineStopped, timed_step
 
@@ -152,6 +153,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     cmd_load(argparse.Namespace(folder=out, target="duckdb"))
     cmd_build(argparse.Namespace(vars=args.vars, target="duckdb"))
     _summary()
+    run_analyses(load_mod.duckdb_path(), say=_say)
 
 
 def build_parser() -> argparse.ArgumentParser:
