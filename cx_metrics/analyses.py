@@ -43,9 +43,15 @@ def compile_analyses(database: Path, target_path: Path) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="cx-analyses-") as scratch:
         env = {**os.environ, "CX_TARGET": "duckdb", "CX_DUCKDB_PATH": str(Path(scratch) / database.name)}
         done = subprocess.run(
-            dbt_command(["compile", "--select", "resource_type:analysis", "--quiet"], "duckdb",
-                        target_path, Path(scratch) / "logs"),
-            env=env, capture_output=True, text=True,
+            dbt_command(
+                ["compile", "--select", "resource_type:analysis", "--quiet"],
+                "duckdb",
+                target_path,
+                Path(scratch) / "logs",
+            ),
+            env=env,
+            capture_output=True,
+            text=True,
         )
     if done.returncode != 0:
         raise DbtError("dbt compile of the analyses failed:\n" + (done.stdout + done.stderr)[-3000:])
@@ -79,15 +85,19 @@ def _cell(value: object) -> str:
 
 def show(result: AnalysisResult, say: Callable[[str], None], limit: int = SHOWN_ROWS) -> None:
     """The analysis name, row count and its first rows as aligned text."""
-    say(f"analysis {result.name}: {len(result.rows)} rows" + (f", first {limit}:" if len(result.rows) > limit else ":"))
+    say(
+        f"analysis {result.name}: {len(result.rows)} rows"
+        + (f", first {limit}:" if len(result.rows) > limit else ":")
+    )
     table = [result.columns] + [[_cell(v) for v in row] for row in result.rows[:limit]]
     widths = [max(len(line[i]) for line in table) for i in range(len(result.columns))]
     for line in table:
         say("  " + "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
 
 
-def run_analyses(database: Path, say: Callable[[str], None], target_path: Path | None = None,
-                 limit: int = SHOWN_ROWS) -> list[AnalysisResult]:
+def run_analyses(
+    database: Path, say: Callable[[str], None], target_path: Path | None = None, limit: int = SHOWN_ROWS
+) -> list[AnalysisResult]:
     """Compile and run every analysis against ``database`` (read-only) and print its first rows."""
     with tempfile.TemporaryDirectory(prefix="cx-analyses-target-") as scratch:
         files = compile_analyses(database, target_path or Path(scratch))
@@ -104,8 +114,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--target-path", type=Path, default=None, help="keep the compiled SQL here")
     parser.add_argument("--require-rows", action="store_true", help="fail when an analysis returns no row")
     args = parser.parse_args(argv)
-    results = run_analyses(args.database.resolve(), lambda m: print(m, flush=True),
-                           args.target_path.resolve() if args.target_path else None)
+    results = run_analyses(
+        args.database.resolve(),
+        lambda m: print(m, flush=True),
+        args.target_path.resolve() if args.target_path else None,
+    )
     empty = [r.name for r in results if not r.rows]
     if args.require_rows and empty:
         print(f"analyses without rows: {', '.join(empty)}", file=sys.stderr)
