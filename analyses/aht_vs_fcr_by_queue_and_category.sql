@@ -1,10 +1,14 @@
 {#-
     Does a longer handle time buy resolution? Evaluable contacts (repeat window
     closed, known customer, handled) by queue (tickets: their channel),
-    category and handle-time band, with the FCR rate of each band. A rising
+    category and handle-time band (the last band starts at
+    long_interaction_minutes, as in the value analysis), with the FCR rate of
+    each band. A rising
     FCR rate across bands says time buys resolution there; a flat or falling
     one says long contacts are hard problems, not better help.
 -#}
+{%- set long_minutes = var('long_interaction_minutes') %}
+
 with
 
 contacts as (
@@ -24,8 +28,8 @@ evaluable as (
         case
             when contacts.handle_seconds < 300 then '1: under 5 min'
             when contacts.handle_seconds < 600 then '2: 5-10 min'
-            when contacts.handle_seconds < 1200 then '3: 10-20 min'
-            else '4: 20 min or more'
+            when contacts.handle_seconds < {{ long_minutes * 60 }} then '3: 10-{{ long_minutes }} min'
+            else '4: {{ long_minutes }} min or more'
         end as handle_band
     from contacts
     inner join outcomes
