@@ -11,6 +11,7 @@ export GX_ANALYTICS_ENABLED := false
 # Test-only artefacts (warehouses, dbt target/logs per engine), apart from the demo's.
 TEST_DIR := build/test
 ENGINES := duckdb,postgres,spark
+PY_SOURCES := cx_metrics tests benchmarks
 
 .PHONY: demo dashboard test install install-test install-bi lint engines pytest clean
 
@@ -46,7 +47,7 @@ demo: $(VENV)/.installed-demo
 dashboard: $(VENV)/.installed-bi
 	$(BIN)/cx-metrics dashboard
 
-## Every test: SQL lint; dbt build (unit + data tests) on the fixtures on DuckDB,
+## Every test: SQL and Python lint (sqlfluff, ruff); dbt build (unit + data tests) on the fixtures on DuckDB,
 ## Postgres and Spark; pytest (cross-engine equality included). One throwaway
 ## PostgreSQL server (installed from Debian's packages when missing) serves both.
 test: install-test lint
@@ -55,9 +56,12 @@ test: install-test lint
 	    status=$$?; scripts/postgres.sh stop; exit $$status
 
 lint: install-test
-	@echo "== sqlfluff lint models (dialect duckdb)"
+	@echo "== sqlfluff lint models analyses (dialect duckdb)"
 	@mkdir -p $(TEST_DIR)
-	CX_DUCKDB_PATH=$(TEST_DIR)/lint.duckdb $(BIN)/sqlfluff lint models
+	CX_DUCKDB_PATH=$(TEST_DIR)/lint.duckdb $(BIN)/sqlfluff lint models analyses
+	@echo "== ruff check + ruff format --check (Python)"
+	$(BIN)/ruff check $(PY_SOURCES)
+	$(BIN)/ruff format --check $(PY_SOURCES)
 
 # The fixtures built on every engine in CX_ENGINES (default: DuckDB only; `make
 # test` sets all three and provides the Postgres server). Spark needs Java 17.

@@ -27,7 +27,7 @@ SHORT_ABANDON_S, SERVICE_LEVEL_S, REPEAT_DAYS, MAX_DEPTH = 5, 20, 7, 5
 
 def enum_maps() -> dict[str, dict[str, str]]:
     seed = pd.read_csv(ROOT / "seeds" / "enum_mappings.csv", dtype=str, keep_default_na=False)
-    return {name: dict(zip(g.raw_value, g.canonical_value)) for name, g in seed.groupby("enum_name")}
+    return {name: dict(zip(g.raw_value, g.canonical_value, strict=True)) for name, g in seed.groupby("enum_name")}
 
 
 ENUMS = enum_maps()

@@ -137,7 +137,7 @@ def run_step(name: str, cmd: list[str], env: dict | None = None, log: Path | Non
     reaped descendants included; peak RSS of the child (wait4) and of the tree (sampled)."""
     la = loadavg()
     say(f"{name}: {' '.join(str(c) for c in cmd[:6])}{' ...' if len(cmd) > 6 else ''} (load {la[0]})")
-    out = open(log, "w") if log else None
+    out = open(log, "w") if log else None  # noqa: SIM115 (closed below, once the child has exited)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen([str(c) for c in cmd], env=env, cwd=ROOT, stdout=out or None,
@@ -248,8 +248,8 @@ def compare(reference, other, mart: str, label: str) -> list[str]:
         idx = [cols.index(k) for k in key]
         return sorted(recs, key=lambda r: tuple((r[i] is None, "" if r[i] is None else str(r[i])) for i in idx))
 
-    for a, b in zip(rows(reference), rows(other)):
-        for c, x, y in zip(cols, a, b):
+    for a, b in zip(rows(reference), rows(other), strict=False):  # a row-count difference is reported above
+        for c, x, y in zip(cols, a, b, strict=True):
             if x is None or y is None:
                 same = x is None and y is None
             elif isinstance(x, float) or isinstance(y, float):
@@ -306,9 +306,9 @@ def bench_scale(name: str, customers: int, out: Path, args, previous: dict | Non
         say(f"{name}: reusing the raw files in {raw} (--reuse-raw)")
         steps["generate"] = {"step": "generate", "not_run": "reused the raw files of an earlier run"}
     shards = -(-customers // SHARD_CUSTOMERS)
-    gen_code = ("import sys,datetime as d; sys.path.insert(0, %r); import run; "
-                "run.generate_sharded(%r, %d, %d, %d, %r, %d)"
-                % (str(ROOT / "benchmarks"), str(raw), customers, args.days, args.seed, args.dirty_rate, shards))
+    gen_code = (f"import sys,datetime as d; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); import run; "
+                f"run.generate_sharded({str(raw)!r}, {customers:d}, {args.days:d}, {args.seed:d}, "
+                f"{args.dirty_rate!r}, {shards:d})")
     if not reuse:
         steps["generate"] = run_step(f"generate ({shards} shard{'s' if shards > 1 else ''})",
                                      [py, "-c", gen_code], log=work / "generate.log")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from datetime import date, datetime
 from pathlib import Path
 
 from cx_metrics import load as load_mod
+from cx_metrics.analyses import run_analyses
 from cx_metrics.dbt import DbtError
-from cx_metrics.pipeline import PipelineStopped
+from cx_metrics.pipeline import PipelineStopped, timed_step
 
 DEMO_DATA = Path("data/sample")
 
@@ -21,19 +21,8 @@ def _say(message: str) -> None:
 
 
 def _step(title: str):
-    """Context manager printing a step and its elapsed time."""
-
-    class _Step:
-        def __enter__(self):
-            self.start = time.perf_counter()
-            _say(f"{title} ...")
-
-        def __exit__(self, exc_type, exc, tb):
-            state = "done" if exc_type is None else "FAILED"
-            _say(f"{title}: {state} in {time.perf_counter() - self.start:.1f}s")
-            return False
-
-    return _Step()
+    """A step printed with its elapsed time: the pipeline's own step timer."""
+    return timed_step(title, _say)
 
 
 def cmd_generate(args: argparse.Namespace) -> None:
@@ -214,6 +203,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     cmd_load(argparse.Namespace(folder=out, target="duckdb"))
     cmd_build(argparse.Namespace(vars=args.vars, target="duckdb"))
     _summary()
+    run_analyses(load_mod.duckdb_path(), say=_say)
     _docs()
 
 

@@ -1,4 +1,4 @@
-"""The raw input contract (../shared/spec/raw_sources.md) as data.
+"""The raw input contract (docs/raw_sources.md) as data.
 
 One definition serves the generator (what it writes), the loader (what it
 accepts and how it casts) and the quality checks (what they expect), so the

@@ -30,10 +30,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 
@@ -125,7 +125,7 @@ def _validate(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> RawFi
 
     bad_counts = ", ".join(f"sum(case when {uncastable(name, kind)} then 1 else 0 end)" for name, kind in columns)
     rows, *bad = con.execute(f"select count(*), {bad_counts} from {probe.reader}").fetchone()
-    for (name, kind), count in zip(columns, bad):
+    for (name, kind), count in zip(columns, bad, strict=True):
         if count:
             sample = con.execute(
                 f'select cast("{name}" as varchar) from {probe.reader} where {uncastable(name, kind)} limit 1'

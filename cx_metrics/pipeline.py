@@ -12,18 +12,18 @@ closed before checks open the file read-only and before the swap.
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import shutil
 import subprocess
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterator
 
 from cx_metrics import sources
 from cx_metrics.contract import TABLES
@@ -62,7 +62,7 @@ class BuildOptions:
     # Test hooks: called with the build file after the mart build, before mart checks;
     # and the dbt step itself (args, database, options) -> failing nodes.
     before_mart_checks: Callable[[Path], None] | None = None
-    dbt_build: Callable[[list[str], Path | None, "BuildOptions"], list[str]] | None = None
+    dbt_build: Callable[[list[str], Path | None, BuildOptions], list[str]] | None = None
     progress: Callable[[str], None] = field(default=lambda m: print(f"[cx-metrics] {m}", flush=True))
 
 
@@ -92,7 +92,7 @@ def build_file_for(published: Path) -> Path:
 
 def new_run_id() -> str:
     """A folder name for the run's report; the wall clock only names folders, never metrics."""
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
 def _fingerprint(path: Path) -> tuple[int, int]:
@@ -178,6 +178,28 @@ def _blocking_detail(result: LayerResult, limit: int = 3) -> str:
     return f"{len(messages)} blocking check(s) failed: " + " | ".join(messages[:limit]) + more
 
 
+@contextmanager
+def timed_step(title: str, say: Callable[[str], None], steps: dict[str, float] | None = None) -> Iterator[None]:
+    """Say a step's start and end with its wall seconds and the CPU seconds of this process
+    and of its subprocesses (dbt); record the wall seconds in ``steps`` when given.
+
+    The one step timer: the guarded build's steps and the command line's generate and load.
+    """
+    start, cpu = time.perf_counter(), _cpu_seconds()
+    say(f"{title} ...")
+    state = "FAILED"
+    try:
+        yield
+        state = "done"
+    finally:
+        wall = time.perf_counter() - start
+        if steps is not None:
+            steps[title] = wall
+        own, children = (b - a for a, b in zip(cpu, _cpu_seconds(), strict=True))
+        say(f"{title}: {state} in {wall:.1f}s (cpu {own:.1f}s"
+            + (f", subprocesses {children:.1f}s)" if children >= 0.05 else ")"))
+
+
 class _Run:
     """State of one guarded build: steps with timing, the GX run and the report."""
 
@@ -193,20 +215,9 @@ class _Run:
         self._said_start = False
         self.present: list[str] | None = None
 
-    @contextmanager
-    def step(self, title: str) -> Iterator[None]:
-        """Time a step: wall seconds, and CPU seconds of this process and of its subprocesses (dbt)."""
-        start, cpu = time.perf_counter(), _cpu_seconds()
-        self.say(f"{title} ...")
-        state = "FAILED"
-        try:
-            yield
-            state = "done"
-        finally:
-            self.steps[title] = time.perf_counter() - start
-            own, children = (b - a for a, b in zip(cpu, _cpu_seconds()))
-            self.say(f"{title}: {state} in {self.steps[title]:.1f}s (cpu {own:.1f}s"
-                     + (f", subprocesses {children:.1f}s)" if children >= 0.05 else ")"))
+    def step(self, title: str):
+        """Time a step of this build (see timed_step); its wall seconds go into the report."""
+        return timed_step(title, self.say, self.steps)
 
     def start_quality(self) -> QualityRun:
         """Great Expectations starts in a thread: its import overlaps the copy and the first reads."""

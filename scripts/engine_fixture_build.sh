@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Load the hand-built fixtures (tests/fixtures/raw) into one engine and run
-# `dbt build` there: every model, unit test and data test. Exits non-zero on
-# any failure and prints the build time.
+# `dbt build` there: every model, unit test and data test; then the dbt
+# analyses compile (DuckDB: and run on the fixtures; too few rows there for
+# some to return any, `make demo` shows them on the sample).
+# Exits non-zero on any failure and prints the build time.
 #
 #   scripts/engine_fixture_build.sh duckdb|postgres|spark
 #
@@ -36,4 +38,13 @@ echo "== $engine: load tests/fixtures/raw"
 echo "== $engine: dbt build"
 "$bin/dbt" build --target "$engine" --project-dir "$root" --profiles-dir "$root/profiles" \
     --target-path "$work/target" --log-path "$work/logs" ${CX_DBT_BUILD_ARGS:-}
+case "$engine" in
+    duckdb)  # the analyses compile and run (read-only) on the fixtures
+        echo "== $engine: dbt analyses"
+        "$bin/python" -m cx_metrics.analyses --database "$CX_DUCKDB_PATH" --target-path "$work/analyses_target" ;;
+    postgres)  # ... and compile for Postgres
+        echo "== $engine: dbt compile analyses"
+        "$bin/dbt" compile --select "resource_type:analysis" --target "$engine" --project-dir "$root" \
+            --profiles-dir "$root/profiles" --target-path "$work/analyses_target" --log-path "$work/logs" --quiet ;;
+esac
 echo "== $engine: fixture build passed in $(awk "BEGIN { printf \"%.1f\", $EPOCHREALTIME - $start }")s"

@@ -18,7 +18,14 @@ import pandas as pd
 from cx_metrics.contract import DUCKDB_TYPES, ENUM_COLUMNS, QUARANTINE_REASONS, SURVEY_SCALES, TABLES
 from cx_metrics.sources import absent_note
 from cx_metrics.quality.runner import (
-    BLOCKING, DIRT, SCHEMA_LABEL, WARNING, Batch, Check, connect_read_only, relations_in_schema,
+    BLOCKING,
+    DIRT,
+    SCHEMA_LABEL,
+    WARNING,
+    Batch,
+    Check,
+    connect_read_only,
+    relations_in_schema,
 )
 
 DEFAULT_FRESHNESS_HOURS = 48

@@ -8,33 +8,28 @@ importing GX, whose import costs seconds.
 
 Cost (docs/quality.md, "Cost"): GX is imported in a background thread
 (`QualityRun(background=True)`) while the pipeline copies the warehouse and reads
-the first frames; two GX modules nobody here uses (`scipy.stats`, `altair`,
-needed only by distribution expectations) load on first use instead of at
-import; and during a validation GX's `Expectation.configuration`, which GX
-rebuilds from scratch on every access (about 130 times per expectation), is
-computed once per expectation object; the Data Docs pages of raw and staging are
-written while dbt builds the marts. None of this changes a check or a result.
+the first frames; the Data Docs pages of raw and staging are written while dbt
+builds the marts; and the three patches of GX internals live in `_gx_patches.py`,
+with their measured reasons. None of this changes a check or a result.
 """
 
 from __future__ import annotations
 
-import contextlib
-import importlib
-import importlib.util
 import json
 import math
 import os
-import sys
 import threading
 import time
-import types
 from collections import deque
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import duckdb
+
+from cx_metrics.quality._gx_patches import configuration_built_once, import_gx, skip_project_config_saves
 
 BLOCKING, WARNING, DIRT = "blocking", "warning", "dirt"
 SAMPLE_SIZE = 5
@@ -254,99 +249,7 @@ def _to_result(layer: str, check: Check, gx_result: Any) -> CheckResult:
     )
 
 
-# GX internals the speed-ups below rely on were read in this version; any other
-# version runs GX unpatched (slower, same results).
-TUNED_GX_VERSION = "1.24.1"
-# Modules GX imports at import time but uses only in distribution expectations
-# (KL divergence, KS tests) and their charts, none of which the suites use.
-DEFERRED_MODULES = ("scipy.stats", "altair")
 _GX_LOCK = threading.RLock()  # GX objects are used by one thread at a time
-
-
-class _OnFirstUse(types.ModuleType):
-    """Stands in for a module while GX is imported; the real module is imported on first attribute use."""
-
-    def __getattr__(self, name: str) -> Any:
-        real = sys.modules.get(self.__name__)
-        if real is None or isinstance(real, _OnFirstUse):
-            sys.modules.pop(self.__name__, None)
-            real = importlib.import_module(self.__name__)
-        return getattr(real, name)
-
-
-def _defer_modules(names: tuple[str, ...]) -> list[str]:
-    """Put stand-ins for modules not yet imported into sys.modules (and on their parent package)."""
-    placed = []
-    for name in names:
-        if name in sys.modules:
-            continue
-        try:
-            if importlib.util.find_spec(name) is None:
-                continue
-        except (ImportError, ValueError):
-            continue
-        stub = _OnFirstUse(name)
-        sys.modules[name] = stub
-        parent, _, child = name.rpartition(".")
-        if parent:
-            setattr(sys.modules[parent], child, stub)
-        placed.append(name)
-    return placed
-
-
-def _undefer_modules(placed: list[str]) -> None:
-    """After GX's import: whoever imports these modules next gets the real thing (GX keeps its stand-ins)."""
-    for name in placed:
-        if isinstance(sys.modules.get(name), _OnFirstUse):
-            del sys.modules[name]
-        parent, _, child = name.rpartition(".")
-        package = sys.modules.get(parent) if parent else None
-        if package is not None and isinstance(vars(package).get(child), _OnFirstUse):
-            delattr(package, child)
-
-
-def import_gx():
-    """`import great_expectations`, with the unused heavy modules loading on first use only."""
-    if "great_expectations" in sys.modules:
-        return sys.modules["great_expectations"]
-    placed = _defer_modules(DEFERRED_MODULES)
-    try:
-        return importlib.import_module("great_expectations")
-    finally:
-        _undefer_modules(placed)
-
-
-@contextlib.contextmanager
-def _configuration_built_once() -> Iterator[None]:
-    """While GX validates: each expectation's `configuration` is built once, not on every access.
-
-    GX 1.24 rebuilds `Expectation.configuration` (a pydantic dump plus a new
-    ExpectationConfiguration) every time it is read, about 130 times per
-    expectation while building the metric graph: a fifth to a third of validation time.
-    During a validation GX creates each expectation object and only reads it, so
-    the first value is the value of every later read. The cache lives for one
-    validation only (objects are held, so an id is never reused within it).
-    """
-    import great_expectations as gx
-    from great_expectations.expectations.expectation import Expectation
-
-    original = Expectation.__dict__.get("configuration")
-    if gx.__version__ != TUNED_GX_VERSION or not isinstance(original, property):
-        yield
-        return
-    built: dict[int, tuple[Any, Any]] = {}
-
-    def configuration(self):
-        hit = built.get(id(self))
-        if hit is None or hit[0] is not self:
-            hit = built[id(self)] = (self, original.fget(self))
-        return hit[1]
-
-    Expectation.configuration = property(configuration, doc=original.__doc__)
-    try:
-        yield
-    finally:
-        Expectation.configuration = original
 
 
 class QualityRun:
@@ -392,11 +295,7 @@ class QualityRun:
 
             self.gx = gx
             self.context = gx.get_context(mode="ephemeral")
-            if gx.__version__ == TUNED_GX_VERSION:
-                # An ephemeral context "saves" its project config by dumping it to YAML
-                # in memory, which nothing reads back; it did so twice per batch (asset,
-                # batch definition), the dump growing with every asset.
-                self.context._save_project_config = lambda: None
+            skip_project_config_saves(self.context)
             self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
             self.datasource = self.context.data_sources.add_pandas("warehouse")
             if self.report_dir is not None:
@@ -484,7 +383,7 @@ class QualityRun:
             definition = asset.add_batch_definition_whole_dataframe("all")
             validation = self.context.validation_definitions.add(
                 self.gx.ValidationDefinition(name=suite_name, data=definition, suite=suite))
-            with _configuration_built_once():
+            with configuration_built_once():
                 outcome = validation.run(batch_parameters={"dataframe": frame}, result_format={
                     "result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE})
         by_index = {r.expectation_config.meta["check_index"]: r for r in outcome.results}

@@ -1,5 +1,5 @@
 {#
-    The Integral Experience Score (spec: IXS). var('ixs') is
+    The Integral Experience Score (docs/ixs.md). var('ixs') is
         {components: [{metric, weight, worst, best}, ...]}
     and is validated here, at parse/compile time, so a wrong configuration
     stops the build before any SQL runs.

@@ -12,16 +12,10 @@
     ({{ column }} is null or trim({{ column }}) = '')
 {%- endmacro %}
 
-{#
-    The rows of a base model that reach the clean staging model.
-    Test-only fault injection: var cx_test_break_staging_dedupe=true lets superseded
-    copies through (duplicate keys in every stg_ model) so the quality gates can be
-    shown to stop the build (tests/python/test_pipeline.py). Never set it otherwise.
-#}
+{# The rows of a base model that reach the clean staging model. #}
 {% macro clean_rows(base_model) -%}
     select * from {{ ref(base_model) }}
-    where _quarantine_reason is null
-    {%- if not var('cx_test_break_staging_dedupe', false) %} and not _is_superseded{% endif %}
+    where _quarantine_reason is null and not _is_superseded
 {%- endmacro %}
 
 {#
@@ -49,13 +43,21 @@
 {#
     The body of a quarantine model: one row per impossible raw row, with the
     source table, the row's key, the reason code and the raw row as JSON.
+    The raw columns are the ones the source's YAML declares (read from the
+    graph, in their declared order): the model depends on its base model only,
+    the one relation it reads.
 #}
 {% macro quarantine_rows(base_model, source_name, table_name, key_column) -%}
-    {%- set raw_relation = source(source_name, table_name) -%}
     {%- set column_names = [] -%}
     {%- if execute -%}
-        {%- for column in adapter.get_columns_in_relation(raw_relation) -%}
-            {%- do column_names.append(column.name) -%}
+        {%- set source_id = 'source.' ~ project_name ~ '.' ~ source_name ~ '.' ~ table_name -%}
+        {%- set source_node = graph.sources.get(source_id) -%}
+        {%- if source_node is none or not source_node.columns -%}
+            {{ exceptions.raise_compiler_error(
+                "quarantine_rows: " ~ source_id ~ " must be declared with its columns in the source's YAML") }}
+        {%- endif -%}
+        {%- for name in source_node.columns -%}
+            {%- do column_names.append(name) -%}
         {%- endfor -%}
     {%- endif -%}
 with

@@ -129,7 +129,7 @@ def test_every_model_is_the_same_on_every_engine(built: list[str]) -> None:
             elif len(got) != len(expected):
                 differences.append(f"{where}: {len(got)} rows != {len(expected)}")
             else:
-                for got_row, row in zip(got, expected):
+                for got_row, row in zip(got, expected, strict=True):
                     if len(got_row) != len(row) or not all(map(_equal, got_row, row)):
                         differences.append(f"{where}: row {got_row} != {row}")
                         break

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import csv
 
-from cx_metrics.contract import ENUM_VARIANTS, ENUMS, UNKNOWN_ENUM_VALUES
-
 from conftest import REPO
+from cx_metrics.contract import ENUM_VARIANTS, ENUMS, UNKNOWN_ENUM_VALUES
 
 
 def _seed() -> dict[tuple[str, str], str]:

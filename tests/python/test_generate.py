@@ -18,7 +18,7 @@ from cx_metrics.generate import generate
 SMALL = {"customers": 4_000, "days": 45, "start": date(2026, 3, 2), "seed": 11}
 RATE = 0.05
 SMALL_END = pd.Timestamp(SMALL["start"] + timedelta(days=SMALL["days"]))
-# where each dirt class applies (raw_sources.md and the generator's brief)
+# where each dirt class applies (docs/raw_sources.md)
 DIRT_CLASSES = {
     "tickets": {"misspelt_enums", "unknown_enums", "orphan_customers"},
     "ticket_events": {"negative_durations", "events_before_ticket", "late_rows"},
@@ -35,7 +35,7 @@ LATEST_TIMESTAMP = {
 
 
 def contract_arrow_type(contract_type: str) -> pa.DataType:
-    """The Parquet type the brief asks for, written out independently of the generator."""
+    """The Parquet type of each contract column, written out independently of the generator."""
     if contract_type.startswith("decimal("):
         precision, scale = contract_type[8:-1].split(",")
         return pa.decimal128(int(precision), int(scale))

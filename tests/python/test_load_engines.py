@@ -7,7 +7,6 @@ e.g. eval "$(scripts/postgres.sh env)"); skipped otherwise.
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 
 import pytest

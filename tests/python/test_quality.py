@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from cx_metrics import load as load_mod
+from cx_metrics.quality import _gx_patches as gx_patches
 from cx_metrics.quality import marts, raw, runner
 from cx_metrics.quality.runner import QualityRun, write_report
 from quality_helpers import fixture_folder
@@ -80,7 +81,7 @@ def test_gx_speedups_do_not_change_results(tmp_path, monkeypatch):
         return [asdict(r) for r in layer.results]
 
     tuned = results()
-    monkeypatch.setattr(runner, "TUNED_GX_VERSION", "none: run GX as it comes")
+    monkeypatch.setattr(gx_patches, "TUNED_GX_VERSION", "none: run GX as it comes")
     plain = results()
     assert len(tuned) > 50 and any(r["status"] == "warn" for r in tuned)
     assert tuned == plain
@@ -102,7 +103,7 @@ def test_gx_import_defers_distribution_modules(tmp_path):
     script = tmp_path / "probe.py"
     script.write_text(
         "import sys\n"
-        "from cx_metrics.quality.runner import _OnFirstUse, import_gx\n"
+        "from cx_metrics.quality._gx_patches import _OnFirstUse, import_gx\n"
         "import_gx()\n"
         "import great_expectations.expectations.core.expect_column_kl_divergence_to_be_less_than as kl\n"
         "assert isinstance(kl.stats, _OnFirstUse) and isinstance(kl.alt, _OnFirstUse)\n"

@@ -7,7 +7,7 @@
     No self-join: contacts are reduced to distinct start instants per
     partition and lead() finds the next instant, so the work is a sort, linear
     in contacts. Two contacts at the same instant are not repeats of each other
-    (the spec's strict A.start < B.start); at an instant with several contacts
+    (docs/metrics.md: strict A.start < B.start); at an instant with several contacts
     the one with the smallest contact_id stands as "the" repeat.
 -#}
 

@@ -1,5 +1,5 @@
 {#-
-    One row per anchor of the value-after-contact comparison (spec: Cost and
+    One row per anchor of the value-after-contact comparison (docs/metrics.md: Cost and
     value), with the customer's revenue in value_window_days before and after
     the anchor instant. Two scopes:
     - category_cohort: per known customer, month and category, cohort

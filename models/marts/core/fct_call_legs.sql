@@ -1,6 +1,6 @@
 {#-
     One row per clean call leg queued up to as_of, with the per-leg
-    efficiency measures of the spec (Efficiency: phone, per inbound leg).
+    efficiency measures of docs/metrics.md (Efficiency: phone, per inbound leg).
 -#}
 with
 

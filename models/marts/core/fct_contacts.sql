@@ -1,5 +1,5 @@
 {#-
-    One row per contact (spec: Contacts): an inbound call chain, or a ticket
+    One row per contact (docs/metrics.md: Contacts): an inbound call chain, or a ticket
     that no inbound call leg references. Carries what repeat/FCR detection
     needs: customer (known or not), category, channel, start, handled, and
     the resolution signals (last answered leg's disposition; ticket solved,

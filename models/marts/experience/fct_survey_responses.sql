@@ -1,5 +1,5 @@
 {#-
-    One row per clean survey response (spec: Experience). Transactional
+    One row per clean survey response (docs/metrics.md: Experience). Transactional
     responses are attributed to the rated contact: the call chain of call_id
     (any leg of it), else the contact whose case is ticket_id (the ticket
     itself, or the first call chain that names it as its case). Relationship

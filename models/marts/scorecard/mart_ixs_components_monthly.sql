@@ -1,5 +1,5 @@
 {#-
-    The IXS per month, component by component (spec: IXS): the metric's
+    The IXS per month, component by component (docs/ixs.md): the metric's
     value, its score clamp((value - worst) / (best - worst), 0, 1) x 100,
     its configured weight and its contribution weight x score / (sum of the
     weights of the components that have a value that month). Components come

@@ -1,5 +1,5 @@
 {#-
-    Returns deflected by support, an observational estimate (spec: Cost and
+    Returns deflected by support, an observational estimate (docs/metrics.md: Cost and
     value), per reporting-timezone month of the order. Only orders whose
     return_window_days closed by as_of count. An order "with contact" is one
     whose customer had a handled contact in (ordered_at, ordered_at +
