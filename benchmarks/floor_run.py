@@ -24,7 +24,11 @@ MARTS = ("mart_queue_daily", "mart_fcr_daily", "mart_experience_monthly")
 
 def render() -> str:
     v = yaml.safe_load((ROOT / "dbt_project.yml").read_text())["vars"]
-    if v["reporting_timezone"] != "UTC" or v["aht_include_outbound"] or not v["service_level_counts_abandons"]:
+    if (
+        v["reporting_timezone"] != "UTC"
+        or v["aht_include_outbound"]
+        or not v["service_level_counts_abandons"]
+    ):
         raise SystemExit("floor.sql implements the default vars only (UTC, SL counts abandons, inbound AHT)")
     depth = int(v["call_chain_max_depth"])
     steps = "".join(
@@ -37,12 +41,17 @@ def render() -> str:
     from walk_{k - 1} as w
     left join floor_calls as p on w.ancestor_parent_id = p.call_id
 ),
-""" for k in range(1, depth + 1))
+"""
+        for k in range(1, depth + 1)
+    )
     sql = (ROOT / "benchmarks" / "floor.sql").read_text()
-    for name, value in {"walk_steps": steps, "max_depth": depth,
-                        "short_abandon_seconds": v["short_abandon_seconds"],
-                        "service_level_seconds": v["service_level_seconds"],
-                        "repeat_window_days": v["repeat_window_days"]}.items():
+    for name, value in {
+        "walk_steps": steps,
+        "max_depth": depth,
+        "short_abandon_seconds": v["short_abandon_seconds"],
+        "service_level_seconds": v["service_level_seconds"],
+        "repeat_window_days": v["repeat_window_days"],
+    }.items():
         sql = sql.replace("{{" + name + "}}", str(value))
     return sql.replace("__SEEDS__", str(ROOT / "seeds"))
 
@@ -53,8 +62,11 @@ def main() -> None:
     memory = sys.argv[4] if len(sys.argv) > 4 else "5GB"
     out.mkdir(parents=True, exist_ok=True)
     sql = render()
-    con = duckdb.connect(str(db), read_only=True,
-                         config={"threads": threads, "memory_limit": memory, "preserve_insertion_order": False})
+    con = duckdb.connect(
+        str(db),
+        read_only=True,
+        config={"threads": threads, "memory_limit": memory, "preserve_insertion_order": False},
+    )
     start = time.perf_counter()
     con.execute(sql)
     frames = {m: con.sql(f"select * from floor_{m}").df() for m in MARTS}

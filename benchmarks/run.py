@@ -44,7 +44,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-SCALES = {"10k": 9_500, "100k": 95_000, "1m": 950_000, "10m": 9_500_000}  # customers; ~0.35 contacts/customer/30 days
+SCALES = {
+    "10k": 9_500,
+    "100k": 95_000,
+    "1m": 950_000,
+    "10m": 9_500_000,
+}  # customers; ~0.35 contacts/customer/30 days
 MARTS = ("mart_queue_daily", "mart_fcr_daily", "mart_experience_monthly")
 KEYS = {
     "mart_queue_daily": ["date_day", "queue"],
@@ -52,7 +57,7 @@ KEYS = {
     "mart_experience_monthly": ["month", "channel"],
 }
 PANDAS_RSS_CAP_GB = 12.0  # pandas is skipped when its projected peak RSS exceeds this
-KILL_RSS_GB = 16.0        # ...and killed if it ever gets there anyway
+KILL_RSS_GB = 16.0  # ...and killed if it ever gets there anyway
 REL_TOL = 1e-9
 # The generator holds a whole sample in memory: at 10M contacts it passed 20 GB before
 # writing anything. Larger scales are generated in shards of at most SHARD_CUSTOMERS
@@ -60,8 +65,11 @@ REL_TOL = 1e-9
 # are disjoint contact centres sharing the calendar and the product catalogue.
 SHARD_CUSTOMERS = 950_000
 ID_COLUMNS = {
-    "customers": ["customer_id"], "orders": ["order_id", "customer_id"], "returns": ["return_id", "order_id"],
-    "agents": ["agent_id"], "tickets": ["ticket_id", "customer_id", "assignee_agent_id"],
+    "customers": ["customer_id"],
+    "orders": ["order_id", "customer_id"],
+    "returns": ["return_id", "order_id"],
+    "agents": ["agent_id"],
+    "tickets": ["ticket_id", "customer_id", "assignee_agent_id"],
     "ticket_events": ["event_id", "ticket_id", "agent_id"],
     "calls": ["call_id", "parent_call_id", "customer_id", "ticket_id", "agent_id"],
     "survey_responses": ["response_id", "customer_id", "ticket_id", "call_id"],
@@ -93,9 +101,18 @@ def machine() -> dict:
     nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
     import duckdb
     import pandas
-    return {"cpu": cpu, "nproc": int(nproc), "cpu_count": os.cpu_count(), "memory_gb": round(mem_kb / 2**20, 1),
-            "kernel": platform.release(), "python": platform.python_version(), "duckdb": duckdb.__version__,
-            "pandas": pandas.__version__, "dbt": _dbt_version()}
+
+    return {
+        "cpu": cpu,
+        "nproc": int(nproc),
+        "cpu_count": os.cpu_count(),
+        "memory_gb": round(mem_kb / 2**20, 1),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "pandas": pandas.__version__,
+        "dbt": _dbt_version(),
+    }
 
 
 def _dbt_version() -> str:
@@ -126,13 +143,19 @@ def become_subreaper() -> None:
     and their CPU time lands in our RUSAGE_CHILDREN (Linux prctl PR_SET_CHILD_SUBREAPER)."""
     try:
         import ctypes
+
         ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)
     except (OSError, AttributeError):
         pass
 
 
-def run_step(name: str, cmd: list[str], env: dict | None = None, log: Path | None = None,
-             kill_rss_gb: float | None = None) -> dict:
+def run_step(
+    name: str,
+    cmd: list[str],
+    env: dict | None = None,
+    log: Path | None = None,
+    kill_rss_gb: float | None = None,
+) -> dict:
     """Run one step as a child process: wall time; CPU (user+sys) of the whole process tree,
     reaped descendants included; peak RSS of the child (wait4) and of the tree (sampled)."""
     la = loadavg()
@@ -140,8 +163,13 @@ def run_step(name: str, cmd: list[str], env: dict | None = None, log: Path | Non
     out = open(log, "w") if log else None  # noqa: SIM115 (closed below, once the child has exited)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.Popen([str(c) for c in cmd], env=env, cwd=ROOT, stdout=out or None,
-                            stderr=subprocess.STDOUT if out else None)
+    proc = subprocess.Popen(
+        [str(c) for c in cmd],
+        env=env,
+        cwd=ROOT,
+        stdout=out or None,
+        stderr=subprocess.STDOUT if out else None,
+    )
     killed = []
     done = threading.Event()
     peak = [0]
@@ -155,6 +183,7 @@ def run_step(name: str, cmd: list[str], env: dict | None = None, log: Path | Non
                 proc.kill()
                 return
             done.wait(0.5)
+
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -172,28 +201,57 @@ def run_step(name: str, cmd: list[str], env: dict | None = None, log: Path | Non
         out.close()
     user = after.ru_utime - before.ru_utime
     system = after.ru_stime - before.ru_stime
-    result = {"step": name, "wall_s": round(wall, 2), "cpu_s": round(user + system, 2),
-              "user_s": round(user, 2), "sys_s": round(system, 2),
-              "max_rss_mb": round(usage.ru_maxrss / 1024, 1), "tree_peak_rss_mb": round(peak[0] / 2**20, 1),
-              "load_before": la, "rc": proc.returncode}
+    result = {
+        "step": name,
+        "wall_s": round(wall, 2),
+        "cpu_s": round(user + system, 2),
+        "user_s": round(user, 2),
+        "sys_s": round(system, 2),
+        "max_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "tree_peak_rss_mb": round(peak[0] / 2**20, 1),
+        "load_before": la,
+        "rc": proc.returncode,
+    }
     if killed:
         result["killed"] = f"RSS above {kill_rss_gb} GB"
-    say(f"{name}: {wall:.1f}s wall, {result['cpu_s']:.1f}s CPU, {result['max_rss_mb']:.0f} MB peak RSS "
+    say(
+        f"{name}: {wall:.1f}s wall, {result['cpu_s']:.1f}s CPU, {result['max_rss_mb']:.0f} MB peak RSS "
         f"({result['tree_peak_rss_mb']:.0f} MB process tree)"
-        + ("" if proc.returncode == 0 else f", exit {proc.returncode}"))
+        + ("" if proc.returncode == 0 else f", exit {proc.returncode}")
+    )
     return result
 
 
 def dbt_env(db: Path, threads: int, memory_limit: str) -> dict:
     env = dict(os.environ)
-    env.update({"CX_DUCKDB_PATH": str(db), "CX_THREADS": str(threads), "CX_DUCKDB_MEMORY_LIMIT": memory_limit,
-                "CX_TARGET": "duckdb", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "GX_ANALYTICS_ENABLED": "false"})
+    env.update(
+        {
+            "CX_DUCKDB_PATH": str(db),
+            "CX_THREADS": str(threads),
+            "CX_DUCKDB_MEMORY_LIMIT": memory_limit,
+            "CX_TARGET": "duckdb",
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "GX_ANALYTICS_ENABLED": "false",
+        }
+    )
     return env
 
 
 def dbt_cmd(args: list[str], work: Path, tag: str) -> list:
-    return [BIN / "dbt", *args, "--project-dir", ROOT, "--profiles-dir", ROOT / "profiles",
-            "--target", "duckdb", "--target-path", work / f"target_{tag}", "--log-path", work / f"logs_{tag}"]
+    return [
+        BIN / "dbt",
+        *args,
+        "--project-dir",
+        ROOT,
+        "--profiles-dir",
+        ROOT / "profiles",
+        "--target",
+        "duckdb",
+        "--target-path",
+        work / f"target_{tag}",
+        "--log-path",
+        work / f"logs_{tag}",
+    ]
 
 
 def model_times(run_results: Path) -> dict:
@@ -209,13 +267,19 @@ def model_times(run_results: Path) -> dict:
         k = uid.split(".")[0]
         kinds[k] = round(kinds.get(k, 0) + n["s"], 2)
     top = sorted(((uid, n["s"]) for uid, n in nodes.items() if uid.startswith("model.")), key=lambda x: -x[1])
-    return {"elapsed_s": round(data.get("elapsed_time", 0), 2), "statuses": statuses, "seconds_by_kind": kinds,
-            "top_models": top[:12], "nodes": nodes}
+    return {
+        "elapsed_s": round(data.get("elapsed_time", 0), 2),
+        "statuses": statuses,
+        "seconds_by_kind": kinds,
+        "top_models": top[:12],
+        "nodes": nodes,
+    }
 
 
 # ------------------------------------------------------------------------------ agreement
 def _norm(v):
     import pandas as pd
+
     if v is None:
         return None
     if isinstance(v, float) and math.isnan(v):
@@ -246,22 +310,29 @@ def compare(reference, other, mart: str, label: str) -> list[str]:
     def rows(frame):
         recs = [tuple(_norm(x) for x in r) for r in frame.itertuples(index=False, name=None)]
         idx = [cols.index(k) for k in key]
-        return sorted(recs, key=lambda r: tuple((r[i] is None, "" if r[i] is None else str(r[i])) for i in idx))
+        return sorted(
+            recs, key=lambda r: tuple((r[i] is None, "" if r[i] is None else str(r[i])) for i in idx)
+        )
 
     for a, b in zip(rows(reference), rows(other), strict=False):  # a row-count difference is reported above
         for c, x, y in zip(cols, a, b, strict=True):
             if x is None or y is None:
                 same = x is None and y is None
             elif isinstance(x, float) or isinstance(y, float):
-                same = (isinstance(x, (int, float)) and isinstance(y, (int, float))
-                        and math.isclose(float(x), float(y), rel_tol=REL_TOL, abs_tol=1e-12))
+                same = (
+                    isinstance(x, (int, float))
+                    and isinstance(y, (int, float))
+                    and math.isclose(float(x), float(y), rel_tol=REL_TOL, abs_tol=1e-12)
+                )
                 if same and isinstance(x, int) != isinstance(y, int):  # an integer column must stay integer
                     same = float(x).is_integer() and float(y).is_integer() and int(x) == int(y)
             else:
                 same = x == y
             if not same:
-                problems.append(f"{mart} {label}: key {[a[cols.index(k)] for k in key]} column {c}: dbt {x!r} "
-                                f"vs {label} {y!r}")
+                problems.append(
+                    f"{mart} {label}: key {[a[cols.index(k)] for k in key]} column {c}: dbt {x!r} "
+                    f"vs {label} {y!r}"
+                )
                 if len(problems) > 10:
                     return problems
     return problems
@@ -269,6 +340,7 @@ def compare(reference, other, mart: str, label: str) -> list[str]:
 
 def read_marts(db: Path) -> dict:
     import duckdb
+
     con = duckdb.connect(str(db), read_only=True)
     try:
         return {m: con.sql(f"select * from marts.{m}").df() for m in MARTS}
@@ -278,6 +350,7 @@ def read_marts(db: Path) -> dict:
 
 def read_parquets(folder: Path) -> dict:
     import pandas as pd
+
     return {m: pd.read_parquet(folder / f"{m}.parquet") for m in MARTS}
 
 
@@ -292,8 +365,13 @@ def bench_scale(name: str, customers: int, out: Path, args, previous: dict | Non
     env = dbt_env(db, dbt_threads, memory_limit)
     res_memory = memory_limit
     py = sys.executable
-    res: dict = {"scale": name, "customers": customers, "steps": {}, "memory_limit": res_memory,
-                 "dbt_threads": dbt_threads}
+    res: dict = {
+        "scale": name,
+        "customers": customers,
+        "steps": {},
+        "memory_limit": res_memory,
+        "dbt_threads": dbt_threads,
+    }
     steps = res["steps"]
 
     # generate
@@ -306,12 +384,17 @@ def bench_scale(name: str, customers: int, out: Path, args, previous: dict | Non
         say(f"{name}: reusing the raw files in {raw} (--reuse-raw)")
         steps["generate"] = {"step": "generate", "not_run": "reused the raw files of an earlier run"}
     shards = -(-customers // SHARD_CUSTOMERS)
-    gen_code = (f"import sys,datetime as d; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); import run; "
-                f"run.generate_sharded({str(raw)!r}, {customers:d}, {args.days:d}, {args.seed:d}, "
-                f"{args.dirty_rate!r}, {shards:d})")
+    gen_code = (
+        f"import sys,datetime as d; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); import run; "
+        f"run.generate_sharded({str(raw)!r}, {customers:d}, {args.days:d}, {args.seed:d}, "
+        f"{args.dirty_rate!r}, {shards:d})"
+    )
     if not reuse:
-        steps["generate"] = run_step(f"generate ({shards} shard{'s' if shards > 1 else ''})",
-                                     [py, "-c", gen_code], log=work / "generate.log")
+        steps["generate"] = run_step(
+            f"generate ({shards} shard{'s' if shards > 1 else ''})",
+            [py, "-c", gen_code],
+            log=work / "generate.log",
+        )
         _check(steps["generate"], work / "generate.log")
     res["raw_rows"] = _raw_rows(raw)
     res["raw_mb"] = round(sum(f.stat().st_size for f in raw.glob("*.parquet")) / 2**20, 1)
@@ -320,17 +403,21 @@ def bench_scale(name: str, customers: int, out: Path, args, previous: dict | Non
     # load
     for p in (db, Path(str(db) + ".wal")):
         p.unlink(missing_ok=True)
-    steps["load"] = run_step("load", [BIN / "cx-metrics", "load", raw, "--target", "duckdb"], env=env,
-                             log=work / "load.log")
+    steps["load"] = run_step(
+        "load", [BIN / "cx-metrics", "load", raw, "--target", "duckdb"], env=env, log=work / "load.log"
+    )
     _check(steps["load"], work / "load.log")
     res["contacts"] = None
 
     # full dbt build
     # the production build: every model, seed and data test; unit tests (fixtures, no data,
     # a fixed ~20 s) run in `make test`, as dbt recommends, not in the nightly build
-    steps["dbt_build"] = run_step("dbt build (full)",
-                                  dbt_cmd(["build", "--exclude-resource-type", "unit_test"], work, "build"), env=env,
-                                  log=work / "dbt_build.log")
+    steps["dbt_build"] = run_step(
+        "dbt build (full)",
+        dbt_cmd(["build", "--exclude-resource-type", "unit_test"], work, "build"),
+        env=env,
+        log=work / "dbt_build.log",
+    )
     res["dbt_build_results"] = model_times(work / "target_build" / "run_results.json")
     st = res["dbt_build_results"]["statuses"]
     say(f"dbt build node statuses: {st}; time by kind: {res['dbt_build_results']['seconds_by_kind']}")
@@ -350,7 +437,9 @@ def bench_scale(name: str, customers: int, out: Path, args, previous: dict | Non
     sub_ids = subgraph_ids(work / "target_build" / "manifest.json")
     full_nodes = res["dbt_build_results"]["nodes"]
     res["subgraph_models"] = len(sub_ids)
-    res["dbt_build_subgraph_model_seconds"] = round(sum(full_nodes.get(u, {}).get("s", 0) for u in sub_ids), 2)
+    res["dbt_build_subgraph_model_seconds"] = round(
+        sum(full_nodes.get(u, {}).get("s", 0) for u in sub_ids), 2
+    )
     res["contacts"] = _count_contacts(db)
     say(f"{name}: {res['contacts']:,} contacts in fct_contacts")
     if args.target == "spark":
@@ -363,8 +452,11 @@ def bench_scale(name: str, customers: int, out: Path, args, previous: dict | Non
 
     # the floor
     floor_out = work / "floor"
-    steps["floor"] = run_step("floor (floor.sql)", [py, ROOT / "benchmarks" / "floor_run.py", db, floor_out,
-                                                    str(args.threads), memory_limit], log=work / "floor.log")
+    steps["floor"] = run_step(
+        "floor (floor.sql)",
+        [py, ROOT / "benchmarks" / "floor_run.py", db, floor_out, str(args.threads), memory_limit],
+        log=work / "floor.log",
+    )
     _check(steps["floor"], work / "floor.log")
     res["floor_sql_s"] = json.loads((floor_out / "timing.json").read_text())["sql_s"]
 
@@ -376,13 +468,20 @@ def bench_scale(name: str, customers: int, out: Path, args, previous: dict | Non
         projected = previous["steps"]["pandas"]["max_rss_mb"] / 1024 * ratio
     res["pandas_projected_gb"] = None if projected is None else round(projected, 1)
     if args.skip_pandas or (projected is not None and projected > PANDAS_RSS_CAP_GB):
-        why = "skipped" if args.skip_pandas else f"not run: would need ~{projected:.0f} GB (cap {PANDAS_RSS_CAP_GB:.0f} GB)"
+        why = (
+            "skipped"
+            if args.skip_pandas
+            else f"not run: would need ~{projected:.0f} GB (cap {PANDAS_RSS_CAP_GB:.0f} GB)"
+        )
         say(f"pandas {why}")
         steps["pandas"] = {"step": "pandas", "not_run": why}
     else:
-        steps["pandas"] = run_step("pandas (pandas_impl.py)", [py, ROOT / "benchmarks" / "pandas_impl.py", raw,
-                                                               pandas_out], log=work / "pandas.log",
-                                   kill_rss_gb=KILL_RSS_GB)
+        steps["pandas"] = run_step(
+            "pandas (pandas_impl.py)",
+            [py, ROOT / "benchmarks" / "pandas_impl.py", raw, pandas_out],
+            log=work / "pandas.log",
+            kill_rss_gb=KILL_RSS_GB,
+        )
         if steps["pandas"].get("killed"):
             steps["pandas"]["not_run"] = f"killed: RSS above {KILL_RSS_GB:.0f} GB"
         else:
@@ -408,9 +507,12 @@ def bench_scale(name: str, customers: int, out: Path, args, previous: dict | Non
 
     # guarded pipeline (GX checks between layers, atomic publish), optional
     if args.guarded:
-        steps["cx_metrics_build"] = run_step("cx-metrics build (guarded)", [BIN / "cx-metrics", "build"],
-                                             env=dict(env, CX_DBT_TARGET_PATH=str(work / "target_guarded")),
-                                             log=work / "cx_build.log")
+        steps["cx_metrics_build"] = run_step(
+            "cx-metrics build (guarded)",
+            [BIN / "cx-metrics", "build"],
+            env=dict(env, CX_DBT_TARGET_PATH=str(work / "target_guarded")),
+            log=work / "cx_build.log",
+        )
 
     res["ratios"] = ratios(res)
     say(f"{name}: ratios {res['ratios']}")
@@ -420,10 +522,17 @@ def bench_scale(name: str, customers: int, out: Path, args, previous: dict | Non
 
 def spark_env(work: Path, args, scale: str) -> dict:
     env = dict(os.environ)
-    env.update({"CX_TARGET": "spark", "CX_SPARK_DIR": str(work / "spark"), "TZ": "UTC",
-                "CX_SPARK_DRIVER_MEMORY": scale_setting(args.spark_driver_memory, scale),
-                "CX_SPARK_SHUFFLE_PARTITIONS": scale_setting(args.spark_shuffle_partitions, scale),
-                "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "GX_ANALYTICS_ENABLED": "false"})
+    env.update(
+        {
+            "CX_TARGET": "spark",
+            "CX_SPARK_DIR": str(work / "spark"),
+            "TZ": "UTC",
+            "CX_SPARK_DRIVER_MEMORY": scale_setting(args.spark_driver_memory, scale),
+            "CX_SPARK_SHUFFLE_PARTITIONS": scale_setting(args.spark_shuffle_partitions, scale),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "GX_ANALYTICS_ENABLED": "false",
+        }
+    )
     return env
 
 
@@ -446,23 +555,48 @@ def bench_spark(res: dict, work: Path, raw: Path, db: Path, args) -> dict:
     res["spark_settings"] = {k: env[k] for k in ("CX_SPARK_DRIVER_MEMORY", "CX_SPARK_SHUFFLE_PARTITIONS")}
     res["spark_settings"]["CX_SPARK_MASTER"] = env.get("CX_SPARK_MASTER", "local[2] (default)")
     shutil.rmtree(work / "spark", ignore_errors=True)
-    steps["spark_load"] = run_step("Spark load", [BIN / "cx-metrics", "load", raw, "--target", "spark"], env=env,
-                                   log=work / "spark_load.log")
+    steps["spark_load"] = run_step(
+        "Spark load",
+        [BIN / "cx-metrics", "load", raw, "--target", "spark"],
+        env=env,
+        log=work / "spark_load.log",
+    )
     _check(steps["spark_load"], work / "spark_load.log")
-    cmd = [BIN / "dbt", "build", "--exclude-resource-type", "unit_test", "--project-dir", ROOT,
-           "--profiles-dir", ROOT / "profiles", "--target", "spark", "--target-path", work / "target_spark",
-           "--log-path", work / "logs_spark"]
-    steps["spark_dbt_build"] = run_step("Spark dbt build (full)", cmd, env=env, log=work / "spark_dbt_build.log")
+    cmd = [
+        BIN / "dbt",
+        "build",
+        "--exclude-resource-type",
+        "unit_test",
+        "--project-dir",
+        ROOT,
+        "--profiles-dir",
+        ROOT / "profiles",
+        "--target",
+        "spark",
+        "--target-path",
+        work / "target_spark",
+        "--log-path",
+        work / "logs_spark",
+    ]
+    steps["spark_dbt_build"] = run_step(
+        "Spark dbt build (full)", cmd, env=env, log=work / "spark_dbt_build.log"
+    )
     res["spark_build_results"] = model_times(work / "target_spark" / "run_results.json")
-    say(f"Spark dbt build node statuses: {res['spark_build_results']['statuses']}; "
-        f"time by kind: {res['spark_build_results']['seconds_by_kind']}")
+    say(
+        f"Spark dbt build node statuses: {res['spark_build_results']['statuses']}; "
+        f"time by kind: {res['spark_build_results']['seconds_by_kind']}"
+    )
     res["ratios"] = {}
     if steps["spark_dbt_build"]["rc"] != 0:
         res["agreement"] = "not checked: Spark dbt build failed"
         return res
     marts = work / "spark_marts"
-    steps["spark_export"] = run_step("Spark marts to Parquet", [sys.executable, "-c", SPARK_EXPORT, marts, *MARTS],
-                                     env=env, log=work / "spark_export.log")
+    steps["spark_export"] = run_step(
+        "Spark marts to Parquet",
+        [sys.executable, "-c", SPARK_EXPORT, marts, *MARTS],
+        env=env,
+        log=work / "spark_export.log",
+    )
     _check(steps["spark_export"], work / "spark_export.log")
     say("agreement check: DuckDB marts vs Spark marts")
     reference = read_marts(db)
@@ -473,8 +607,11 @@ def bench_spark(res: dict, work: Path, raw: Path, db: Path, args) -> dict:
     res["mart_rows"] = {m: len(reference[m]) for m in MARTS}
     res["agreement"] = "pass" if not problems else "FAIL"
     res["agreement_problems"] = problems
-    say("AGREEMENT FAILED:\n  " + "\n  ".join(problems) if problems
-        else f"agreement: pass ({res['mart_rows']}; doubles to rel {REL_TOL})")
+    say(
+        "AGREEMENT FAILED:\n  " + "\n  ".join(problems)
+        if problems
+        else f"agreement: pass ({res['mart_rows']}; doubles to rel {REL_TOL})"
+    )
     return res
 
 
@@ -482,8 +619,11 @@ def _run_subgraph(res: dict, work: Path, env: dict) -> None:
     steps = res["steps"]
     select = [f"+{m}" for m in MARTS]
     steps["dbt_marts_subgraph"] = run_step(
-        "dbt run (three marts' subgraph)", dbt_cmd(["run", "--select", *select], work, "subgraph"),
-        env=env, log=work / "dbt_subgraph.log")
+        "dbt run (three marts' subgraph)",
+        dbt_cmd(["run", "--select", *select], work, "subgraph"),
+        env=env,
+        log=work / "dbt_subgraph.log",
+    )
     _check(steps["dbt_marts_subgraph"], work / "dbt_subgraph.log")
     sub = model_times(work / "target_subgraph" / "run_results.json")
     res["dbt_subgraph_results"] = sub
@@ -514,14 +654,21 @@ def scale_setting(value: str, scale: str) -> str:
 
 def ratios(res: dict) -> dict:
     s = res["steps"]
-    out = {"dbt_build_subgraph_models_over_floor_sql":
-           round(res["dbt_build_subgraph_model_seconds"] / res["floor_sql_s"], 2)}
+    out = {
+        "dbt_build_subgraph_models_over_floor_sql": round(
+            res["dbt_build_subgraph_model_seconds"] / res["floor_sql_s"], 2
+        )
+    }
     if "wall_s" in s["dbt_marts_subgraph"]:
         out["dbt_subgraph_over_floor"] = round(s["dbt_marts_subgraph"]["wall_s"] / s["floor"]["wall_s"], 2)
-        out["dbt_subgraph_models_over_floor_sql"] = round(res["dbt_subgraph_model_seconds"] / res["floor_sql_s"], 2)
+        out["dbt_subgraph_models_over_floor_sql"] = round(
+            res["dbt_subgraph_model_seconds"] / res["floor_sql_s"], 2
+        )
     if "wall_s" in s.get("pandas", {}):
         if "wall_s" in s["dbt_marts_subgraph"]:
-            out["pandas_over_dbt_subgraph"] = round(s["pandas"]["wall_s"] / s["dbt_marts_subgraph"]["wall_s"], 2)
+            out["pandas_over_dbt_subgraph"] = round(
+                s["pandas"]["wall_s"] / s["dbt_marts_subgraph"]["wall_s"], 2
+            )
         out["pandas_over_floor"] = round(s["pandas"]["wall_s"] / s["floor"]["wall_s"], 2)
     return out
 
@@ -529,7 +676,9 @@ def ratios(res: dict) -> dict:
 def _check(step: dict, log: Path) -> None:
     if step["rc"] != 0:
         tail = log.read_text().splitlines()[-30:] if log.exists() else []
-        raise SystemExit(f"step {step['step']} failed (exit {step['rc']}); last lines of {log}:\n" + "\n".join(tail))
+        raise SystemExit(
+            f"step {step['step']} failed (exit {step['rc']}); last lines of {log}:\n" + "\n".join(tail)
+        )
 
 
 def generate_sharded(raw: str, customers: int, days: int, seed: int, dirty_rate: float, shards: int) -> None:
@@ -537,19 +686,35 @@ def generate_sharded(raw: str, customers: int, days: int, seed: int, dirty_rate:
     import datetime as d
 
     from cx_metrics.generate import generate
+
     raw_path = Path(raw)
     if shards == 1:
-        generate(raw_path, customers=customers, days=days, start=d.date(2026, 6, 1), seed=seed,
-                 dirty_rate=dirty_rate, progress=lambda m: print(m, flush=True))
+        generate(
+            raw_path,
+            customers=customers,
+            days=days,
+            start=d.date(2026, 6, 1),
+            seed=seed,
+            dirty_rate=dirty_rate,
+            progress=lambda m: print(m, flush=True),
+        )
         return
     import duckdb
+
     parts = raw_path.parent / "raw_shards"
     shutil.rmtree(parts, ignore_errors=True)
     per = -(-customers // shards)
     for k in range(shards):
         print(f"shard {k + 1}/{shards}", flush=True)
-        generate(parts / f"s{k}", customers=per, days=days, start=d.date(2026, 6, 1), seed=seed + k,
-                 dirty_rate=dirty_rate, progress=lambda m: print(m, flush=True))
+        generate(
+            parts / f"s{k}",
+            customers=per,
+            days=days,
+            start=d.date(2026, 6, 1),
+            seed=seed + k,
+            dirty_rate=dirty_rate,
+            progress=lambda m: print(m, flush=True),
+        )
     raw_path.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(config={"threads": 2, "memory_limit": "4GB", "preserve_insertion_order": False})
     for table in sorted(p.stem for p in (parts / "s0").glob("*.parquet")):
@@ -559,11 +724,15 @@ def generate_sharded(raw: str, customers: int, days: int, seed: int, dirty_rate:
         selects = []
         for k in range(shards):
             src = str(parts / f"s{k}" / f"{table}.parquet")
-            repl = ", ".join(f"case when {c} is null or trim({c}) = '' then {c} else 'S{k}-' || {c} end as {c}"
-                             for c in ID_COLUMNS[table])
+            repl = ", ".join(
+                f"case when {c} is null or trim({c}) = '' then {c} else 'S{k}-' || {c} end as {c}"
+                for c in ID_COLUMNS[table]
+            )
             selects.append(f"select * replace ({repl}) from read_parquet('{src}')")
-        con.execute(f"copy ({' union all '.join(selects)}) to '{raw_path / (table + '.parquet')}' "
-                    "(format parquet, row_group_size 1000000)")
+        con.execute(
+            f"copy ({' union all '.join(selects)}) to '{raw_path / (table + '.parquet')}' "
+            "(format parquet, row_group_size 1000000)"
+        )
         print(f"merged {table}", flush=True)
     con.close()
     shutil.rmtree(parts, ignore_errors=True)
@@ -571,11 +740,13 @@ def generate_sharded(raw: str, customers: int, days: int, seed: int, dirty_rate:
 
 def _raw_rows(raw: Path) -> dict:
     import pyarrow.parquet as pq
+
     return {f.stem: pq.ParquetFile(f).metadata.num_rows for f in sorted(raw.glob("*.parquet"))}
 
 
 def _count_contacts(db: Path) -> int:
     import duckdb
+
     con = duckdb.connect(str(db), read_only=True)
     try:
         return con.sql("select count(*) from marts.fct_contacts").fetchall()[0][0]
@@ -587,12 +758,14 @@ def _count_contacts(db: Path) -> int:
 def render_table(run: dict) -> str:
     lines = []
     m = run["machine"]
-    lines.append(f"Measured {run['started']} → {run['finished']} (one run, `benchmarks/run.py --scales "
-                 f"{','.join(r['scale'] for r in run['scales'])}`), on {m['cpu']}, nproc {m['nproc']}, "
-                 f"{m['memory_gb']} GB RAM, DuckDB {m['duckdb']}, dbt-core {m['dbt']}, pandas {m['pandas']}, "
-                 f"Python {m['python']}. dbt threads (`CX_THREADS`) {run.get('dbt_threads', run['threads'])}, DuckDB threads {run['threads']}, "
-                 f"`CX_DUCKDB_MEMORY_LIMIT={run['memory_limit']}`. Load average (1 min) at start "
-                 f"{run['load_start'][0]}, at end {run['load_end'][0]}.")
+    lines.append(
+        f"Measured {run['started']} → {run['finished']} (one run, `benchmarks/run.py --scales "
+        f"{','.join(r['scale'] for r in run['scales'])}`), on {m['cpu']}, nproc {m['nproc']}, "
+        f"{m['memory_gb']} GB RAM, DuckDB {m['duckdb']}, dbt-core {m['dbt']}, pandas {m['pandas']}, "
+        f"Python {m['python']}. dbt threads (`CX_THREADS`) {run.get('dbt_threads', run['threads'])}, DuckDB threads {run['threads']}, "
+        f"`CX_DUCKDB_MEMORY_LIMIT={run['memory_limit']}`. Load average (1 min) at start "
+        f"{run['load_start'][0]}, at end {run['load_end'][0]}."
+    )
     lines.append("")
     lines.append("| scale | contacts | raw rows | step | wall s | CPU s | peak RSS MB | load before |")
     lines.append("|---|---:|---:|---|---:|---:|---:|---:|")
@@ -600,30 +773,42 @@ def render_table(run: dict) -> str:
         raw_rows = sum(r["raw_rows"].values())
         first = True
         for key, st in r["steps"].items():
-            label = {"generate": f"generate ({r.get('shards', 1)} shard(s))", "load": "load", "dbt_build": "**dbt build (full)**",
-                     "dbt_marts_subgraph": "dbt run, 3 marts' subgraph", "floor": "floor.sql",
-                     "pandas": "pandas", "cx_metrics_build": "cx-metrics build (guarded)"}[key]
-            head = (f"{r['scale']} | {r.get('contacts') or 0:,} | {raw_rows:,}" if first else " | | ")
+            label = {
+                "generate": f"generate ({r.get('shards', 1)} shard(s))",
+                "load": "load",
+                "dbt_build": "**dbt build (full)**",
+                "dbt_marts_subgraph": "dbt run, 3 marts' subgraph",
+                "floor": "floor.sql",
+                "pandas": "pandas",
+                "cx_metrics_build": "cx-metrics build (guarded)",
+            }[key]
+            head = f"{r['scale']} | {r.get('contacts') or 0:,} | {raw_rows:,}" if first else " | | "
             first = False
             if "not_run" in st:
                 lines.append(f"| {head} | {label} | {st['not_run']} | | | |")
             else:
-                lines.append(f"| {head} | {label} | {st['wall_s']:.1f} | {st['cpu_s']:.1f} | "
-                             f"{st['max_rss_mb']:,.0f} | {st['load_before'][0]} |")
+                lines.append(
+                    f"| {head} | {label} | {st['wall_s']:.1f} | {st['cpu_s']:.1f} | "
+                    f"{st['max_rss_mb']:,.0f} | {st['load_before'][0]} |"
+                )
     lines.append("")
-    lines.append("| scale | full build wall s | nodes | dbt subgraph / floor (wall) | subgraph models Σ / floor SQL "
-                 "(own run) | subgraph models Σ in full build / floor SQL | pandas / dbt subgraph | pandas / floor "
-                 "| agreement |")
+    lines.append(
+        "| scale | full build wall s | nodes | dbt subgraph / floor (wall) | subgraph models Σ / floor SQL "
+        "(own run) | subgraph models Σ in full build / floor SQL | pandas / dbt subgraph | pandas / floor "
+        "| agreement |"
+    )
     lines.append("|---|---:|---|---:|---:|---:|---:|---:|---|")
     for r in run["scales"]:
         ra = r["ratios"]
         st = r["dbt_build_results"]["statuses"]
-        lines.append(f"| {r['scale']} | {r['steps']['dbt_build']['wall_s']:.1f} | "
-                     f"{', '.join(f'{k} {v}' for k, v in sorted(st.items()))} | "
-                     f"{ra.get('dbt_subgraph_over_floor', 'n/a')} | {ra.get('dbt_subgraph_models_over_floor_sql', 'n/a')} | "
-                     f"{ra.get('dbt_build_subgraph_models_over_floor_sql', 'n/a')} | "
-                     f"{ra.get('pandas_over_dbt_subgraph', 'n/a')} | {ra.get('pandas_over_floor', 'n/a')} | "
-                     f"{r['agreement']} |")
+        lines.append(
+            f"| {r['scale']} | {r['steps']['dbt_build']['wall_s']:.1f} | "
+            f"{', '.join(f'{k} {v}' for k, v in sorted(st.items()))} | "
+            f"{ra.get('dbt_subgraph_over_floor', 'n/a')} | {ra.get('dbt_subgraph_models_over_floor_sql', 'n/a')} | "
+            f"{ra.get('dbt_build_subgraph_models_over_floor_sql', 'n/a')} | "
+            f"{ra.get('pandas_over_dbt_subgraph', 'n/a')} | {ra.get('pandas_over_floor', 'n/a')} | "
+            f"{r['agreement']} |"
+        )
     lines.append("")
     lines.append("Slowest models of the full build (seconds, from `run_results.json`):")
     lines.append("")
@@ -635,48 +820,69 @@ def render_table(run: dict) -> str:
         vals = [str(r["dbt_build_results"]["nodes"].get(uid, {}).get("s", "")) for r in scales]
         lines.append(f"| {uid.split('.')[-1]} | " + " | ".join(vals) + " |")
     lines.append("")
-    kinds = " ; ".join(f"{r['scale']}: " + ", ".join(f"{k} {v}s" for k, v in r["dbt_build_results"]["seconds_by_kind"].items())
-                       for r in scales)
+    kinds = " ; ".join(
+        f"{r['scale']}: "
+        + ", ".join(f"{k} {v}s" for k, v in r["dbt_build_results"]["seconds_by_kind"].items())
+        for r in scales
+    )
     lines.append(f"Node time summed by kind (over dbt threads): {kinds}.")
     return "\n".join(lines)
 
 
 def render_spark_table(run: dict) -> str:
     m = run["machine"]
-    lines = [f"Measured {run['started']} → {run['finished']} (`benchmarks/run.py --target spark --scales "
-             f"{','.join(r['scale'] for r in run['scales'])}`), on {m['cpu']}, nproc {m['nproc']}, "
-             f"{m['memory_gb']} GB RAM, dbt-core {m['dbt']}, Python {m['python']}. Spark settings per scale: "
-             + "; ".join(f"{r['scale']}: " + ", ".join(f"{k}={v}" for k, v in r.get('spark_settings', {}).items())
-                         for r in run["scales"])
-             + f". Load average (1 min) at start {run['load_start'][0]}, at end {run['load_end'][0]}. CPU is user+sys "
-             "of the whole process tree (the JVM included); peak RSS is the largest sum of the tree's resident "
-             "memory, sampled every 0.5 s.", ""]
+    lines = [
+        f"Measured {run['started']} → {run['finished']} (`benchmarks/run.py --target spark --scales "
+        f"{','.join(r['scale'] for r in run['scales'])}`), on {m['cpu']}, nproc {m['nproc']}, "
+        f"{m['memory_gb']} GB RAM, dbt-core {m['dbt']}, Python {m['python']}. Spark settings per scale: "
+        + "; ".join(
+            f"{r['scale']}: " + ", ".join(f"{k}={v}" for k, v in r.get("spark_settings", {}).items())
+            for r in run["scales"]
+        )
+        + f". Load average (1 min) at start {run['load_start'][0]}, at end {run['load_end'][0]}. CPU is user+sys "
+        "of the whole process tree (the JVM included); peak RSS is the largest sum of the tree's resident "
+        "memory, sampled every 0.5 s.",
+        "",
+    ]
     lines.append("| scale | contacts | raw rows | step | wall s | CPU s | peak RSS MB (tree) | load before |")
     lines.append("|---|---:|---:|---|---:|---:|---:|---:|")
-    labels = {"generate": "generate", "load": "DuckDB load (reference)", "dbt_build": "DuckDB dbt build (reference)",
-              "spark_load": "Spark load", "spark_dbt_build": "**Spark dbt build (full)**",
-              "spark_export": "Spark marts to Parquet"}
+    labels = {
+        "generate": "generate",
+        "load": "DuckDB load (reference)",
+        "dbt_build": "DuckDB dbt build (reference)",
+        "spark_load": "Spark load",
+        "spark_dbt_build": "**Spark dbt build (full)**",
+        "spark_export": "Spark marts to Parquet",
+    }
     for r in run["scales"]:
         first = True
         for key, st in r["steps"].items():
             if key not in labels:
                 continue
-            head = (f"{r['scale']} | {r.get('contacts') or 0:,} | {sum(r['raw_rows'].values()):,}" if first else " | | ")
+            head = (
+                f"{r['scale']} | {r.get('contacts') or 0:,} | {sum(r['raw_rows'].values()):,}"
+                if first
+                else " | | "
+            )
             first = False
             if "not_run" in st:
                 lines.append(f"| {head} | {labels[key]} | {st['not_run']} | | | |")
             else:
                 rss = st.get("tree_peak_rss_mb") or st["max_rss_mb"]
-                lines.append(f"| {head} | {labels[key]} | {st['wall_s']:.1f} | {st['cpu_s']:.1f} | {rss:,.0f} | "
-                             f"{st['load_before'][0]} |")
+                lines.append(
+                    f"| {head} | {labels[key]} | {st['wall_s']:.1f} | {st['cpu_s']:.1f} | {rss:,.0f} | "
+                    f"{st['load_before'][0]} |"
+                )
     lines.append("")
     lines.append("| scale | Spark nodes | model s Σ | test s Σ | agreement with DuckDB (3 marts) |")
     lines.append("|---|---|---:|---:|---|")
     for r in run["scales"]:
         sb = r.get("spark_build_results", {"statuses": {}, "seconds_by_kind": {}})
-        lines.append(f"| {r['scale']} | {', '.join(f'{k} {v}' for k, v in sorted(sb['statuses'].items()))} | "
-                     f"{sb['seconds_by_kind'].get('model', '')} | {sb['seconds_by_kind'].get('test', '')} | "
-                     f"{r['agreement']} |")
+        lines.append(
+            f"| {r['scale']} | {', '.join(f'{k} {v}' for k, v in sorted(sb['statuses'].items()))} | "
+            f"{sb['seconds_by_kind'].get('model', '')} | {sb['seconds_by_kind'].get('test', '')} | "
+            f"{r['agreement']} |"
+        )
     lines.append("")
     scales = [r for r in run["scales"] if "spark_build_results" in r]
     if scales:
@@ -711,29 +917,51 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--dirty-rate", type=float, default=0.01)
     p.add_argument("--threads", type=int, default=2, help="DuckDB threads (the floor)")
-    p.add_argument("--dbt-threads", default="100k=2,1m=2,10m=1",
-                   help="dbt threads (models built at once), for every scale or per scale; at 10M two big\n"
-                        "models at once share one memory limit and run out where one at a time spills")
+    p.add_argument(
+        "--dbt-threads",
+        default="100k=2,1m=2,10m=1",
+        help="dbt threads (models built at once), for every scale or per scale; at 10M two big\n"
+        "models at once share one memory limit and run out where one at a time spills",
+    )
     p.add_argument("--memory-limit", default="5GB")
     p.add_argument("--guarded", action="store_true", help="also time the guarded `cx-metrics build`")
     p.add_argument("--skip-pandas", action="store_true")
     p.add_argument("--reuse-raw", action="store_true", help="keep raw files already generated for a scale")
-    p.add_argument("--subgraph-scales", default="100k,1m,10m",
-                   help="scales at which the three marts' subgraph is also run on its own")
+    p.add_argument(
+        "--subgraph-scales",
+        default="100k,1m,10m",
+        help="scales at which the three marts' subgraph is also run on its own",
+    )
     p.add_argument("--keep-raw", action="store_true", help="keep the largest scale's raw files")
     p.add_argument("--no-markdown", action="store_true")
-    p.add_argument("--target", choices=("duckdb", "spark"), default="duckdb",
-                   help="spark: DuckDB build as the reference, then load and build on a local Spark session")
-    p.add_argument("--spark-driver-memory", default="4g", help="CX_SPARK_DRIVER_MEMORY, for every scale or per scale")
-    p.add_argument("--spark-shuffle-partitions", default="2",
-                   help="CX_SPARK_SHUFFLE_PARTITIONS, for every scale or per scale")
+    p.add_argument(
+        "--target",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="spark: DuckDB build as the reference, then load and build on a local Spark session",
+    )
+    p.add_argument(
+        "--spark-driver-memory", default="4g", help="CX_SPARK_DRIVER_MEMORY, for every scale or per scale"
+    )
+    p.add_argument(
+        "--spark-shuffle-partitions",
+        default="2",
+        help="CX_SPARK_SHUFFLE_PARTITIONS, for every scale or per scale",
+    )
     args = p.parse_args(argv)
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     become_subreaper()
-    run = {"started": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "machine": machine(), "load_start": loadavg(),
-           "target": args.target,
-           "threads": args.threads, "dbt_threads": args.dbt_threads, "memory_limit": args.memory_limit, "scales": []}
+    run = {
+        "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "machine": machine(),
+        "load_start": loadavg(),
+        "target": args.target,
+        "threads": args.threads,
+        "dbt_threads": args.dbt_threads,
+        "memory_limit": args.memory_limit,
+        "scales": [],
+    }
     say(f"machine {run['machine']}, load {run['load_start']}")
     failed = False
     previous = None

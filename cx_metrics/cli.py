@@ -49,8 +49,9 @@ def _build_options(args: argparse.Namespace):
     """Pipeline options from the command line (unset values fall back to env vars)."""
     from cx_metrics.pipeline import BuildOptions
 
-    options = BuildOptions(target=getattr(args, "target", "duckdb"), vars=getattr(args, "vars", None),
-                           progress=_say)
+    options = BuildOptions(
+        target=getattr(args, "target", "duckdb"), vars=getattr(args, "vars", None), progress=_say
+    )
     if getattr(args, "dirt_threshold", None) is not None:
         options.dirt_threshold = args.dirt_threshold
     if getattr(args, "as_of", None) is not None:
@@ -71,16 +72,23 @@ def cmd_check(args: argparse.Namespace) -> None:
     from cx_metrics.pipeline import check
 
     result = check(args.layer, _build_options(args))
-    _say(f"{args.layer}: {len(result.results)} checks passed or warned, "
-         f"{len(result.warnings)} warnings")
+    _say(f"{args.layer}: {len(result.results)} checks passed or warned, {len(result.warnings)} warnings")
 
 
 def _quality_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--dirt-threshold", type=float, default=None,
-                   help="share of contract dirt per check above which raw checks block "
-                        "(default $CX_DIRT_THRESHOLD or 0.05)")
-    p.add_argument("--as-of", type=datetime.fromisoformat, default=None,
-                   help="freshness reference (default: latest business timestamp in raw)")
+    p.add_argument(
+        "--dirt-threshold",
+        type=float,
+        default=None,
+        help="share of contract dirt per check above which raw checks block "
+        "(default $CX_DIRT_THRESHOLD or 0.05)",
+    )
+    p.add_argument(
+        "--as-of",
+        type=datetime.fromisoformat,
+        default=None,
+        help="freshness reference (default: latest business timestamp in raw)",
+    )
 
 
 def _summary() -> None:
@@ -100,8 +108,11 @@ def _summary() -> None:
             names = [t for s, t in rows if s == schema]
             if names:
                 _say(f"  {schema}: {len(names)} relations")
-        for relation in ("staging.stg_telephony__calls", "staging.stg_helpdesk__tickets",
-                         "audit.audit__row_reconciliation"):
+        for relation in (
+            "staging.stg_telephony__calls",
+            "staging.stg_helpdesk__tickets",
+            "audit.audit__row_reconciliation",
+        ):
             try:
                 n = con.execute(f"select count(*) from {relation}").fetchone()[0]
                 _say(f"  {relation}: {n:,} rows")
@@ -196,8 +207,12 @@ def cmd_dashboard(args: argparse.Namespace) -> None:
 def cmd_demo(args: argparse.Namespace) -> None:
     out = Path(args.out)
     args_gen = argparse.Namespace(
-        out=out, customers=args.customers, days=args.days, start=args.start,
-        seed=args.seed, dirty_rate=args.dirty_rate,
+        out=out,
+        customers=args.customers,
+        days=args.days,
+        start=args.start,
+        seed=args.seed,
+        dirty_rate=args.dirty_rate,
     )
     cmd_generate(args_gen)
     cmd_load(argparse.Namespace(folder=out, target="duckdb"))
@@ -212,14 +227,23 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def sample_options(p: argparse.ArgumentParser, out_default: Path | None) -> None:
-        p.add_argument("--out", type=Path, default=out_default, required=out_default is None,
-                       help="folder for the raw files")
+        p.add_argument(
+            "--out",
+            type=Path,
+            default=out_default,
+            required=out_default is None,
+            help="folder for the raw files",
+        )
         p.add_argument("--customers", type=int, default=20_000)
         p.add_argument("--days", type=int, default=91)
         p.add_argument("--start", type=date.fromisoformat, default=date(2026, 6, 1))
         p.add_argument("--seed", type=int, default=42)
-        p.add_argument("--dirty-rate", type=float, default=0.0,
-                       help="share of rows per dirt class to make dirty (e.g. 0.02)")
+        p.add_argument(
+            "--dirty-rate",
+            type=float,
+            default=0.0,
+            help="share of rows per dirt class to make dirty (e.g. 0.02)",
+        )
 
     p = sub.add_parser("generate", help="write realistic sample raw files (Parquet)")
     sample_options(p, None)
@@ -230,8 +254,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--target", default="duckdb", choices=load_mod.TARGETS)
     p.set_defaults(func=cmd_load)
 
-    p = sub.add_parser("build", help="guarded build: raw checks, dbt staging, staging checks, "
-                                     "dbt marts, mart checks, atomic publish")
+    p = sub.add_parser(
+        "build",
+        help="guarded build: raw checks, dbt staging, staging checks, dbt marts, mart checks, atomic publish",
+    )
     p.add_argument("--target", default=os.environ.get("CX_TARGET", "duckdb"))
     p.add_argument("--vars", help="dbt vars as YAML, e.g. '{reporting_timezone: Europe/Berlin}'")
     _quality_options(p)

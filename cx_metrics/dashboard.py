@@ -28,6 +28,7 @@ def url_path(page: str) -> str:
 
 # ---------- formatting (the browser test formats the marts' values the same way)
 
+
 def fmt_pct(value: float | None) -> str:
     """A 0-1 rate as a percentage with one decimal, or an em dash for null."""
     return "—" if value is None else f"{100 * value:.1f}%"
@@ -39,6 +40,7 @@ def fmt_num(value: float | None, decimals: int = 1) -> str:
 
 
 # ---------- data access
+
 
 def warehouse_path() -> Path:
     from cx_metrics.load import duckdb_path
@@ -73,6 +75,7 @@ def _value(frame, column: str):
 
 
 # ---------- pages
+
 
 def _month_picker(st):
     available = months()
@@ -113,14 +116,19 @@ def page_executive() -> None:
         value, previous = _value(row, column), _value(row, f"prev_{column}")
         delta = None if value is None or previous is None else value - previous
         columns[i % 4].metric(
-            label, fmt(value),
-            delta=None if delta is None else (f"{100 * delta:+.1f} pp" if fmt is fmt_pct else f"{delta:+,.2f}"),
+            label,
+            fmt(value),
+            delta=None
+            if delta is None
+            else (f"{100 * delta:+.1f} pp" if fmt is fmt_pct else f"{delta:+,.2f}"),
             delta_color="inverse" if lower_is_better else "normal",
         )
     st.subheader("IXS components")
     components = query(
         "select metric, value, score, weight, contribution from marts.mart_ixs_components_monthly "
-        "where month = ? order by weight desc, metric", [month])
+        "where month = ? order by weight desc, metric",
+        [month],
+    )
     st.table(components)
     st.subheader("IXS by month")
     trend = query("select month, ixs from marts.mart_ixs_monthly order by month")
@@ -144,13 +152,20 @@ def page_operations() -> None:
         where date_trunc('month', date_day) = ?
         group by queue
         order by queue
-        """, [month])
-    st.caption("Service level and abandon rate per queue: sums of mart_queue_daily's counts over the month "
-               "(service level over offered legs, the default of var service_level_counts_abandons).")
+        """,
+        [month],
+    )
+    st.caption(
+        "Service level and abandon rate per queue: sums of mart_queue_daily's counts over the month "
+        "(service level over offered legs, the default of var service_level_counts_abandons)."
+    )
     columns = st.columns(max(len(queues), 1))
     for i, queue_row in queues.iterrows():
-        columns[i].metric(f"Service level: {queue_row['queue']}", fmt_pct(queue_row["service_level"]),
-                          help=f"abandon rate {fmt_pct(queue_row['abandon_rate'])}")
+        columns[i].metric(
+            f"Service level: {queue_row['queue']}",
+            fmt_pct(queue_row["service_level"]),
+            help=f"abandon rate {fmt_pct(queue_row['abandon_rate'])}",
+        )
     st.table(queues)
     st.subheader("Offered calls and abandon rate by hour of day (UTC)")
     hours = query(
@@ -168,13 +183,17 @@ def page_operations() -> None:
         where is_inbound and date_trunc('month', queued_date) = ?
         group by 1, 2
         order by 1, 2
-        """, [month])
+        """,
+        [month],
+    )
     left, right = st.columns(2)
     left.bar_chart(hours, x="hour", y="offered_legs", color="queue")
     right.line_chart(hours, x="hour", y="abandon_rate", color="queue")
     st.subheader("ASA and AHT per queue over the month")
-    st.caption("ASA and mean AHT re-aggregated from the daily rows (wait = ASA x answered legs, "
-               "handle = AHT x AHT legs); percentiles do not add up, so p50 and p90 are shown per day.")
+    st.caption(
+        "ASA and mean AHT re-aggregated from the daily rows (wait = ASA x answered legs, "
+        "handle = AHT x AHT legs); percentiles do not add up, so p50 and p90 are shown per day."
+    )
     queue_month = query(
         """
         select
@@ -187,12 +206,15 @@ def page_operations() -> None:
         where date_trunc('month', date_day) = ?
         group by queue
         order by queue
-        """, [month])
+        """,
+        [month],
+    )
     st.table(queue_month)
     daily = query(
         "select date_day, queue, aht_p50_seconds, aht_p90_seconds "
         "from marts.mart_queue_daily where date_trunc('month', date_day) = ? order by date_day, queue",
-        [month])
+        [month],
+    )
     left, right = st.columns(2)
     left.line_chart(daily, x="date_day", y="aht_p50_seconds", color="queue")
     right.line_chart(daily, x="date_day", y="aht_p90_seconds", color="queue")
@@ -205,7 +227,8 @@ def page_effectiveness() -> None:
     month = _month_picker(st)
     overall = query(
         "select fcr_rate, repeat_contact_rate, callback_rate from marts.mart_scorecard_monthly where month = ?",
-        [month])
+        [month],
+    )
     a, b, c = st.columns(3)
     a.metric("FCR", fmt_pct(_value(overall, "fcr_rate")))
     b.metric("Repeat contact rate", fmt_pct(_value(overall, "repeat_contact_rate")))
@@ -223,17 +246,23 @@ def page_effectiveness() -> None:
         where date_trunc('month', date_day) = ?
         group by channel, category
         order by channel, category
-        """, [month])
+        """,
+        [month],
+    )
     st.table(by_group)
     st.subheader("Channel switches: first contact's channel (rows) to the repeat's channel (columns)")
     switches = query(
         "select from_channel, to_channel, repeats from marts.mart_channel_switches_monthly where month = ?",
-        [month])
+        [month],
+    )
     if switches.empty:
         st.info("No repeats this month.")
     else:
-        st.table(switches.pivot_table(index="from_channel", columns="to_channel", values="repeats",
-                                      aggfunc="sum", fill_value=0))
+        st.table(
+            switches.pivot_table(
+                index="from_channel", columns="to_channel", values="repeats", aggfunc="sum", fill_value=0
+            )
+        )
 
 
 def page_experience() -> None:
@@ -249,7 +278,9 @@ def page_experience() -> None:
     st.subheader("NPS by channel, with its margin of error (95%)")
     by_channel = query(
         "select channel, nps_responses, nps, nps_margin_of_error, csat_responses, csat, ces_responses, ces "
-        "from marts.mart_experience_monthly where month = ? order by channel", [month])
+        "from marts.mart_experience_monthly where month = ? order by channel",
+        [month],
+    )
     st.table(by_channel)
     st.subheader("NPS by month")
     trend = query("select month, nps, csat from marts.mart_scorecard_monthly order by month")
@@ -264,7 +295,8 @@ def page_value() -> None:
     st.caption("Descriptive, not causal: customers who call differ from those who do not.")
     cohorts = query(
         "select strftime(month, '%Y-%m') as month, category, cohort, customers, revenue_before_avg, "
-        "revenue_after_avg, retention_rate from marts.mart_customer_value_monthly order by 1, 2, 3")
+        "revenue_after_avg, retention_rate from marts.mart_customer_value_monthly order by 1, 2, 3"
+    )
     if cohorts.empty:
         st.info("No closed value window yet (value_window_days after the first contacts).")
     else:
@@ -274,7 +306,8 @@ def page_value() -> None:
         "select strftime(month, '%Y-%m') as month, orders, orders_with_contact, no_fault_rate_with_contact, "
         "no_fault_rate_without_contact, "
         "deflected_returns_est, deflection_benefit, work_cost, benefit_cost_ratio "
-        "from marts.mart_returns_deflection_monthly order by month")
+        "from marts.mart_returns_deflection_monthly order by month"
+    )
     st.table(deflection)
 
 
@@ -283,20 +316,40 @@ def app() -> None:
     import streamlit as st
 
     st.set_page_config(page_title="cx_metrics", layout="wide")
-    pages = [st.Page(globals()[f"page_{name}"], title=name.capitalize(), url_path=name,
-                     default=(name == PAGES[0])) for name in PAGES]
+    pages = [
+        st.Page(globals()[f"page_{name}"], title=name.capitalize(), url_path=name, default=(name == PAGES[0]))
+        for name in PAGES
+    ]
     st.caption(f"cx_metrics · warehouse {warehouse_path()} (read-only)")
     st.navigation(pages).run()
 
 
 # ---------- serving
 
+
 def serve_command(port: int = DEFAULT_PORT, address: str = "127.0.0.1") -> list[str]:
     """The `streamlit run` call serving this file on localhost, headless, without usage stats."""
-    return [sys.executable, "-m", "streamlit", "run", str(Path(__file__).resolve()),
-            "--server.headless", "true", "--server.port", str(port), "--server.address", address,
-            "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
-            "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer"]
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(Path(__file__).resolve()),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        address,
+        "--browser.gatherUsageStats",
+        "false",
+        "--global.developmentMode",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--client.toolbarMode",
+        "viewer",
+    ]
 
 
 def serve(port: int = DEFAULT_PORT) -> int:

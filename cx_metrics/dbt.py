@@ -35,8 +35,16 @@ def dbt_command(
     and swapping the file afterwards.
     """
     root = project_dir()
-    cmd = [sys.executable, "-m", "dbt.cli.main", *args, "--project-dir", str(root),
-           "--profiles-dir", str(root / "profiles")]
+    cmd = [
+        sys.executable,
+        "-m",
+        "dbt.cli.main",
+        *args,
+        "--project-dir",
+        str(root),
+        "--profiles-dir",
+        str(root / "profiles"),
+    ]
     if target:
         cmd += ["--target", target]
     if target_path:

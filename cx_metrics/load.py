@@ -32,7 +32,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -43,8 +43,12 @@ DEFAULT_DUCKDB_PATH = "warehouse/cx_metrics.duckdb"
 TARGETS = ("duckdb", "postgres", "spark")
 
 # Contract type -> column type of the raw tables on the other engines.
-POSTGRES_TYPES: dict[str, str] = {**DUCKDB_TYPES, "text": "text", "decimal(12,2)": "numeric(12,2)",
-                                  "decimal(10,2)": "numeric(10,2)"}
+POSTGRES_TYPES: dict[str, str] = {
+    **DUCKDB_TYPES,
+    "text": "text",
+    "decimal(12,2)": "numeric(12,2)",
+    "decimal(10,2)": "numeric(10,2)",
+}
 SPARK_TYPES: dict[str, str] = {**DUCKDB_TYPES, "text": "string"}
 
 
@@ -73,8 +77,7 @@ class RawFile:
     def select_sql(self) -> str:
         """The contract columns, cast to their contract types; extra columns dropped."""
         casts = ",\n    ".join(
-            f'cast("{name}" as {DUCKDB_TYPES[kind]}) as "{name}"'
-            for name, kind in self.table.columns.items()
+            f'cast("{name}" as {DUCKDB_TYPES[kind]}) as "{name}"' for name, kind in self.table.columns.items()
         )
         return f"select\n    {casts}\nfrom {self.reader}"
 
@@ -123,7 +126,9 @@ def _validate(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> RawFi
     def uncastable(name: str, kind: str) -> str:
         return f'"{name}" is not null and try_cast("{name}" as {DUCKDB_TYPES[kind]}) is null'
 
-    bad_counts = ", ".join(f"sum(case when {uncastable(name, kind)} then 1 else 0 end)" for name, kind in columns)
+    bad_counts = ", ".join(
+        f"sum(case when {uncastable(name, kind)} then 1 else 0 end)" for name, kind in columns
+    )
     rows, *bad = con.execute(f"select count(*), {bad_counts} from {probe.reader}").fetchone()
     for (name, kind), count in zip(columns, bad, strict=True):
         if count:
@@ -149,18 +154,23 @@ def validate_folder(folder: str | Path) -> list[RawFile]:
 
 # The record of what is loaded: raw.cx_loaded_tables, one row per contract table.
 RECORD_COLUMNS: dict[str, str] = {
-    "table_name": "text", "source_name": "text", "row_count": "integer",
-    "is_present": "boolean", "file_name": "text", "loaded_at": "timestamp",
+    "table_name": "text",
+    "source_name": "text",
+    "row_count": "integer",
+    "is_present": "boolean",
+    "file_name": "text",
+    "loaded_at": "timestamp",
 }
 RecordRow = tuple  # (table_name, source_name, row_count, is_present, file_name, loaded_at)
 
 
-def record_rows(files: list[RawFile], previous: dict[str, RecordRow],
-                existing_rows: dict[str, int]) -> list[RecordRow]:
+def record_rows(
+    files: list[RawFile], previous: dict[str, RecordRow], existing_rows: dict[str, int]
+) -> list[RecordRow]:
     """The record after this load: the tables loaded now, else the previous record's row,
     else the table as found (a warehouse loaded before the record existed: its row count,
     present when it has rows; a table created empty now: 0, absent)."""
-    now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     loaded = {raw.table.name: raw for raw in files}
     rows = []
     for name, table in TABLES.items():
@@ -204,8 +214,12 @@ def load_duckdb(files: list[RawFile], database: Path) -> None:
 
 def _record_duckdb(con: duckdb.DuckDBPyConnection, files: list[RawFile]) -> None:
     """Create the absent contract tables empty and rewrite raw.cx_loaded_tables (same transaction)."""
-    tables = {r[0] for r in con.execute(
-        "select table_name from information_schema.tables where table_schema = 'raw'").fetchall()}
+    tables = {
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'raw'"
+        ).fetchall()
+    }
     loaded = {raw.table.name for raw in files}
     existing_rows = {}
     for name, table in TABLES.items():
@@ -217,11 +231,15 @@ def _record_duckdb(con: duckdb.DuckDBPyConnection, files: list[RawFile]) -> None
             con.execute(f"create table raw.{name} ({_table_ddl(table, DUCKDB_TYPES)})")
     previous = {}
     if LOAD_RECORD in tables:
-        previous = {r[0]: r for r in con.execute(
-            f"select {', '.join(RECORD_COLUMNS)} from raw.{LOAD_RECORD}").fetchall()}
+        previous = {
+            r[0]: r
+            for r in con.execute(f"select {', '.join(RECORD_COLUMNS)} from raw.{LOAD_RECORD}").fetchall()
+        }
     con.execute(f"create or replace table raw.{LOAD_RECORD} ({_record_ddl(DUCKDB_TYPES)})")
-    con.executemany(f"insert into raw.{LOAD_RECORD} values (?, ?, ?, ?, ?, ?)",
-                    record_rows(files, previous, existing_rows))
+    con.executemany(
+        f"insert into raw.{LOAD_RECORD} values (?, ?, ?, ?, ?, ?)",
+        record_rows(files, previous, existing_rows),
+    )
 
 
 def _record_postgres(cur, files: list[RawFile]) -> None:
@@ -244,8 +262,10 @@ def _record_postgres(cur, files: list[RawFile]) -> None:
         previous = {r[0]: r for r in cur.fetchall()}
     cur.execute(f"drop table if exists raw.{LOAD_RECORD}")
     cur.execute(f"create table raw.{LOAD_RECORD} ({_record_ddl(POSTGRES_TYPES)})")
-    cur.executemany(f"insert into raw.{LOAD_RECORD} values (%s, %s, %s, %s, %s, %s)",
-                    record_rows(files, previous, existing_rows))
+    cur.executemany(
+        f"insert into raw.{LOAD_RECORD} values (%s, %s, %s, %s, %s, %s)",
+        record_rows(files, previous, existing_rows),
+    )
 
 
 def _record_spark(spark, files: list[RawFile]) -> None:
@@ -262,8 +282,10 @@ def _record_spark(spark, files: list[RawFile]) -> None:
             spark.sql(f"create table raw.{name} ({_table_ddl(table, SPARK_TYPES, '`')}) using parquet")
     previous = {}
     if LOAD_RECORD in tables:
-        previous = {tuple(r)[0]: tuple(r) for r in spark.sql(
-            f"select {', '.join(RECORD_COLUMNS)} from raw.{LOAD_RECORD}").collect()}
+        previous = {
+            tuple(r)[0]: tuple(r)
+            for r in spark.sql(f"select {', '.join(RECORD_COLUMNS)} from raw.{LOAD_RECORD}").collect()
+        }
     rows = record_rows(files, previous, existing_rows)
     spark.sql(f"drop table if exists raw.{LOAD_RECORD}")
     spark.sql(f"create table raw.{LOAD_RECORD} ({_record_ddl(SPARK_TYPES)}) using parquet")
@@ -288,13 +310,18 @@ def _postgres_connect():
     try:
         import psycopg2
     except ImportError as exc:
-        raise LoadError("target postgres needs the [postgres] extra: pip install 'cx_metrics[postgres]'") from exc
+        raise LoadError(
+            "target postgres needs the [postgres] extra: pip install 'cx_metrics[postgres]'"
+        ) from exc
     env = os.environ.get
     try:
         return psycopg2.connect(
-            host=env("CX_PG_HOST", "127.0.0.1"), port=int(env("CX_PG_PORT", "5432")),
-            user=env("CX_PG_USER", "postgres"), password=env("CX_PG_PASSWORD", ""),
-            dbname=env("CX_PG_DATABASE", "cx_metrics"), connect_timeout=10,
+            host=env("CX_PG_HOST", "127.0.0.1"),
+            port=int(env("CX_PG_PORT", "5432")),
+            user=env("CX_PG_USER", "postgres"),
+            password=env("CX_PG_PASSWORD", ""),
+            dbname=env("CX_PG_DATABASE", "cx_metrics"),
+            connect_timeout=10,
         )
     except psycopg2.Error as exc:
         raise LoadError(f"cannot connect to Postgres: {str(exc).strip()}") from exc
@@ -331,7 +358,9 @@ def load_postgres(files: list[RawFile]) -> str:
                 column_list = ", ".join(f'"{c}"' for c in columns)
                 try:
                     with csv_path.open() as handle:
-                        cur.copy_expert(f"copy raw.{name} ({column_list}) from stdin with (format csv)", handle)
+                        cur.copy_expert(
+                            f"copy raw.{name} ({column_list}) from stdin with (format csv)", handle
+                        )
                 except psycopg2.Error as exc:
                     raise LoadError(
                         f"{raw.path}: table '{name}': COPY into Postgres failed, nothing was changed: "
@@ -404,8 +433,13 @@ def load_spark(files: list[RawFile]) -> str:
                 spark.sql(f"drop table if exists raw.{name}__cx_new")
                 staged.append(name)
                 try:
-                    (spark.read.parquet(str(parquet)).selectExpr(*casts)
-                     .write.format("parquet").mode("overwrite").saveAsTable(f"raw.{name}__cx_new"))
+                    (
+                        spark.read.parquet(str(parquet))
+                        .selectExpr(*casts)
+                        .write.format("parquet")
+                        .mode("overwrite")
+                        .saveAsTable(f"raw.{name}__cx_new")
+                    )
                 except Exception as exc:  # py4j / Spark analysis errors
                     raise LoadError(
                         f"{raw.path}: table '{name}': writing to Spark failed, nothing was changed: "
@@ -453,6 +487,8 @@ def load(
     if empty:
         say(f"loaded without rows, so absent: {', '.join(empty)}")
     if others:
-        say(f"not in this folder, kept as loaded before (absent if never loaded with rows): {', '.join(others)}")
+        say(
+            f"not in this folder, kept as loaded before (absent if never loaded with rows): {', '.join(others)}"
+        )
     say(f"what is present: raw.{LOAD_RECORD}")
     return {raw.table.name: raw.rows for raw in files}

@@ -107,7 +107,9 @@ def prepare_build_copy(published: Path) -> tuple[Path, tuple[int, int]]:
     writer (a running load) holds the file, so the copy is never half-written.
     """
     if not published.exists():
-        raise PipelineStopped("raw", "prepare", f"no warehouse at {published}: run `cx-metrics load <folder>` first")
+        raise PipelineStopped(
+            "raw", "prepare", f"no warehouse at {published}: run `cx-metrics load <folder>` first"
+        )
     target = build_file_for(published)
     for stale in (target, target.with_name(target.name + ".wal")):
         stale.unlink(missing_ok=True)
@@ -123,8 +125,12 @@ def prepare_build_copy(published: Path) -> tuple[Path, tuple[int, int]]:
 def publish(build_file: Path, published: Path, fingerprint: tuple[int, int]) -> None:
     """Swap the checked build in; refuse if the published file changed meanwhile (e.g. a load)."""
     if _fingerprint(published) != fingerprint:
-        raise PipelineStopped("publish", "publish", f"{published} changed during the build (a load?); "
-                              f"nothing published, rerun the build. Build left at {build_file}")
+        raise PipelineStopped(
+            "publish",
+            "publish",
+            f"{published} changed during the build (a load?); "
+            f"nothing published, rerun the build. Build left at {build_file}",
+        )
     os.replace(build_file, published)
 
 
@@ -139,8 +145,11 @@ def _dbt_failures(options: BuildOptions) -> list[str]:
         results = json.loads(_run_results(options).read_text())["results"]
     except (OSError, KeyError, ValueError):
         return []
-    return [f"{_node_name(r['unique_id'])} ({r['status']}: {(r.get('message') or '').strip()[:200]})"
-            for r in results if r.get("status") in ("fail", "error")]
+    return [
+        f"{_node_name(r['unique_id'])} ({r['status']}: {(r.get('message') or '').strip()[:200]})"
+        for r in results
+        if r.get("status") in ("fail", "error")
+    ]
 
 
 def _node_name(unique_id: str) -> str:
@@ -160,9 +169,15 @@ def run_dbt_build(args: list[str], database: Path | None, options: BuildOptions)
         env["CX_DUCKDB_PATH"] = str(database)
     _run_results(options).unlink(missing_ok=True)  # never report a previous run's failures
     tail: deque[str] = deque(maxlen=12)
-    with subprocess.Popen(dbt_command(["build", *args], options.target, options.dbt_target_path,
-                                      options.dbt_log_path, options.vars), env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True) as proc:
+    with subprocess.Popen(
+        dbt_command(
+            ["build", *args], options.target, options.dbt_target_path, options.dbt_log_path, options.vars
+        ),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as proc:
         for line in proc.stdout:
             print(line, end="", flush=True)
             tail.append(_ANSI.sub("", line).strip())
@@ -179,7 +194,9 @@ def _blocking_detail(result: LayerResult, limit: int = 3) -> str:
 
 
 @contextmanager
-def timed_step(title: str, say: Callable[[str], None], steps: dict[str, float] | None = None) -> Iterator[None]:
+def timed_step(
+    title: str, say: Callable[[str], None], steps: dict[str, float] | None = None
+) -> Iterator[None]:
     """Say a step's start and end with its wall seconds and the CPU seconds of this process
     and of its subprocesses (dbt); record the wall seconds in ``steps`` when given.
 
@@ -196,8 +213,10 @@ def timed_step(title: str, say: Callable[[str], None], steps: dict[str, float] |
         if steps is not None:
             steps[title] = wall
         own, children = (b - a for a, b in zip(cpu, _cpu_seconds(), strict=True))
-        say(f"{title}: {state} in {wall:.1f}s (cpu {own:.1f}s"
-            + (f", subprocesses {children:.1f}s)" if children >= 0.05 else ")"))
+        say(
+            f"{title}: {state} in {wall:.1f}s (cpu {own:.1f}s"
+            + (f", subprocesses {children:.1f}s)" if children >= 0.05 else ")")
+        )
 
 
 class _Run:
@@ -228,21 +247,28 @@ class _Run:
         quality = self.quality
         if quality is not None and quality.start_seconds is not None and not self._said_start:
             self._said_start = True
-            self.say(f"Great Expectations started in {quality.start_seconds:.1f}s (cpu "
-                     f"{quality.start_cpu_seconds:.1f}s) in the background; the checks waited "
-                     f"{quality.waited_seconds:.1f}s for it")
+            self.say(
+                f"Great Expectations started in {quality.start_seconds:.1f}s (cpu "
+                f"{quality.start_cpu_seconds:.1f}s) in the background; the checks waited "
+                f"{quality.waited_seconds:.1f}s for it"
+            )
 
     def check(self, layer: str, database: Path, stop_on_failure: bool = True) -> LayerResult:
         """Run one layer's suite on `database`; stop the pipeline on a blocking failure."""
         present = self.sources_present(database)
-        batches = {"raw": lambda: raw.suite(database, project_dir(), self.options.dirt_threshold,
-                                            self.options.as_of, present=present),
-                   "staging": lambda: staging.suite(database, present),
-                   "marts": lambda: marts.suite(database, present)}[layer]()
+        batches = {
+            "raw": lambda: raw.suite(
+                database, project_dir(), self.options.dirt_threshold, self.options.as_of, present=present
+            ),
+            "staging": lambda: staging.suite(database, present),
+            "marts": lambda: marts.suite(database, present),
+        }[layer]()
         result = self.quality.validate(layer, database, batches)
         self.said_quality_start()
-        self.say(f"{layer} checks: {len(result.results)} run, {len(result.failures)} blocking failures, "
-                 f"{len(result.warnings)} warnings")
+        self.say(
+            f"{layer} checks: {len(result.results)} run, {len(result.failures)} blocking failures, "
+            f"{len(result.warnings)} warnings"
+        )
         for warning in result.warnings[:10]:
             self.say(f"  warning: {warning.message()}")
         if stop_on_failure and not result.passed:
@@ -254,9 +280,14 @@ class _Run:
         if self.present is None:
             self.present = sources.present_tables(database, self.options.vars)
             absent = [t for t in TABLES if t not in self.present]
-            self.say(f"sources present: {', '.join(self.present) or 'none'}"
-                     + (f"; absent (checks skipped, metrics that need them null): {', '.join(absent)}"
-                        if absent else ""))
+            self.say(
+                f"sources present: {', '.join(self.present) or 'none'}"
+                + (
+                    f"; absent (checks skipped, metrics that need them null): {', '.join(absent)}"
+                    if absent
+                    else ""
+                )
+            )
         return self.present
 
     def dbt_layer(self, layer: str, args: list[str]) -> None:
@@ -277,15 +308,21 @@ class _Run:
         """Write quality_report.json and Data Docs; point reports/latest at this run."""
         if self.quality is None:
             return
-        header = {"run_id": self.run_id, "outcome": outcome,
-                  "dirt_threshold": self.options.dirt_threshold, "target": self.options.target,
-                  "stopped_at": None if error is None else {"layer": error.layer, "step": error.step,
-                                                            "message": error.detail},
-                  "build_file": str(self.build_file) if error and self.build_file else None,
-                  "sources": None if self.present is None else {
-                      "present": self.present, "absent": [t for t in TABLES if t not in self.present]},
-                  "step_seconds": {k: round(v, 3) for k, v in self.steps.items()},
-                  "great_expectations_start": _start_times(self.quality)}
+        header = {
+            "run_id": self.run_id,
+            "outcome": outcome,
+            "dirt_threshold": self.options.dirt_threshold,
+            "target": self.options.target,
+            "stopped_at": None
+            if error is None
+            else {"layer": error.layer, "step": error.step, "message": error.detail},
+            "build_file": str(self.build_file) if error and self.build_file else None,
+            "sources": None
+            if self.present is None
+            else {"present": self.present, "absent": [t for t in TABLES if t not in self.present]},
+            "step_seconds": {k: round(v, 3) for k, v in self.steps.items()},
+            "great_expectations_start": _start_times(self.quality),
+        }
         write_report(self.report_dir / "quality_report.json", header, self.quality.layers)
         if self.quality.start_error is not None:
             self.say(f"no data docs: Great Expectations did not start ({self.quality.start_error!r})")
@@ -293,8 +330,10 @@ class _Run:
         else:
             start, cpu = time.perf_counter(), time.process_time()
             docs = self.quality.build_docs()
-            self.say(f"data docs built in {time.perf_counter() - start:.1f}s "
-                     f"(cpu {time.process_time() - cpu:.1f}s)")
+            self.say(
+                f"data docs built in {time.perf_counter() - start:.1f}s "
+                f"(cpu {time.process_time() - cpu:.1f}s)"
+            )
         latest = self.report_dir.parent / "latest"
         if latest.is_symlink() or not latest.exists():
             latest.unlink(missing_ok=True)
@@ -311,11 +350,15 @@ def _cpu_seconds() -> tuple[float, float]:
 
 def _start_times(quality: QualityRun) -> dict[str, float | None]:
     """GX import and context in their thread, and the time the build waited for them."""
+
     def rounded(value: float | None) -> float | None:
         return None if value is None else round(value, 3)
 
-    return {"seconds": rounded(quality.start_seconds), "cpu_seconds": rounded(quality.start_cpu_seconds),
-            "waited_seconds": rounded(quality.waited_seconds)}
+    return {
+        "seconds": rounded(quality.start_seconds),
+        "cpu_seconds": rounded(quality.start_cpu_seconds),
+        "waited_seconds": rounded(quality.waited_seconds),
+    }
 
 
 def build(options: BuildOptions | None = None) -> BuildResult:
@@ -358,18 +401,23 @@ def build(options: BuildOptions | None = None) -> BuildResult:
     except PipelineStopped as exc:
         error, outcome = exc, "stopped"
         if run.build_file is not None and run.build_file.exists():
-            options.progress(f"published warehouse unchanged: {published}; failed build kept at {run.build_file}")
+            options.progress(
+                f"published warehouse unchanged: {published}; failed build kept at {run.build_file}"
+            )
         raise
     finally:
         run.finish(outcome, error)
-    return BuildResult(published, run.report_dir, run.quality.layers,
-                       time.perf_counter() - run.started, run.steps)
+    return BuildResult(
+        published, run.report_dir, run.quality.layers, time.perf_counter() - run.started, run.steps
+    )
 
 
 def _unguarded_build(options: BuildOptions) -> BuildResult:
     """Spark: plain `dbt build` (the GX checks read DuckDB and Postgres only, for now)."""
-    options.progress(f"target {options.target}: quality gates and atomic publish are DuckDB- and Postgres-only; "
-                     "running plain dbt build")
+    options.progress(
+        f"target {options.target}: quality gates and atomic publish are DuckDB- and Postgres-only; "
+        "running plain dbt build"
+    )
     start = time.perf_counter()
     failures = run_dbt_build([], None, options)
     if failures:

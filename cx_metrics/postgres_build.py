@@ -49,7 +49,9 @@ def build_postgres(options: BuildOptions) -> BuildResult:
             with admin.cursor() as cur:
                 cur.execute("select pg_try_advisory_lock(%s)", (publish.BUILD_LOCK_KEY,))
                 if not cur.fetchone()[0]:
-                    raise PipelineStopped("raw", "prepare", f"another guarded build is running on {warehouse}")
+                    raise PipelineStopped(
+                        "raw", "prepare", f"another guarded build is running on {warehouse}"
+                    )
             admin.commit()
             dropped = publish.drop_shadows(admin)
             if dropped:
@@ -77,8 +79,10 @@ def build_postgres(options: BuildOptions) -> BuildResult:
         outcome = "published"
     except PipelineStopped as exc:
         error, outcome = exc, "stopped"
-        options.progress(f"published schemas unchanged on {warehouse.host}:{warehouse.port}/{warehouse.dbname}; "
-                         f"the failed build is kept in the *{publish.SHADOW_SUFFIX} schemas")
+        options.progress(
+            f"published schemas unchanged on {warehouse.host}:{warehouse.port}/{warehouse.dbname}; "
+            f"the failed build is kept in the *{publish.SHADOW_SUFFIX} schemas"
+        )
         raise
     finally:
         admin.close()  # also releases the advisory lock

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Callable
+from collections.abc import Callable
 
 SHADOW_SUFFIX = "__shadow"
 PREVIOUS_SUFFIX = "__previous"
@@ -65,8 +65,10 @@ def _ident(cur, name: str) -> str:
 
 def shadow_schemas(cur, suffix: str = SHADOW_SUFFIX) -> list[str]:
     """Shadow schemas present, by name."""
-    cur.execute("select nspname from pg_namespace where right(nspname, %s) = %s order by nspname",
-                (len(suffix), suffix))
+    cur.execute(
+        "select nspname from pg_namespace where right(nspname, %s) = %s order by nspname",
+        (len(suffix), suffix),
+    )
     return [r[0] for r in cur.fetchall()]
 
 
@@ -87,13 +89,15 @@ def _tables(cur, schemas: list[str]) -> list[str]:
     cur.execute(
         "select quote_ident(n.nspname) || '.' || quote_ident(c.relname) from pg_class as c "
         "join pg_namespace as n on n.oid = c.relnamespace "
-        "where n.nspname = any(%s) and c.relkind in ('r', 'm', 'p', 'f') order by 1", (schemas,))
+        "where n.nspname = any(%s) and c.relkind in ('r', 'm', 'p', 'f') order by 1",
+        (schemas,),
+    )
     return [r[0] for r in cur.fetchall()]
 
 
 def _grants(cur, schemas: list[str]) -> list[str]:
     """GRANT statements that recreate the non-owner grants on these schemas and their relations."""
-    grantee = ("case when a.grantee = 0 then 'public' else quote_ident(pg_get_userbyid(a.grantee)) end")
+    grantee = "case when a.grantee = 0 then 'public' else quote_ident(pg_get_userbyid(a.grantee)) end"
     option = "case when a.is_grantable then ' with grant option' else '' end"
     cur.execute(
         f"select 'grant ' || a.privilege_type || ' on schema ' || quote_ident(n.nspname) || ' to ' || {grantee} "
@@ -104,7 +108,8 @@ def _grants(cur, schemas: list[str]) -> list[str]:
         f"|| ' to ' || {grantee} || {option} from pg_class as c "
         "join pg_namespace as n on n.oid = c.relnamespace, aclexplode(c.relacl) as a "
         "where n.nspname = any(%s) and c.relkind in ('r', 'v', 'm', 'p', 'f') and a.grantee <> c.relowner",
-        (schemas, schemas))
+        (schemas, schemas),
+    )
     return [r[0] for r in cur.fetchall()]
 
 
@@ -123,14 +128,16 @@ def _dependent_views(cur, schemas: list[str], exclude: list[str]) -> list[tuple[
         "join pg_class as t on t.oid = d.refobjid join pg_namespace as tn on tn.oid = t.relnamespace "
         "where d.classid = 'pg_rewrite'::regclass and d.refclassid = 'pg_class'::regclass "
         "and tn.nspname = any(%s) and not vn.nspname = any(%s) and v.oid <> t.oid order by 1",
-        (schemas, exclude))
+        (schemas, exclude),
+    )
     views = [(name, kind, definition) for _, name, kind, definition in cur.fetchall()]
     cur.execute("reset search_path")
     return views
 
 
-def _swap_once(con, names: list[str], shadows: list[str], suffix: str, role: str,
-               readable: tuple[str, ...]) -> int:
+def _swap_once(
+    con, names: list[str], shadows: list[str], suffix: str, role: str, readable: tuple[str, ...]
+) -> int:
     """One attempt at the swap transaction (left open for the caller to commit); the views re-pointed.
 
     Raises psycopg2's LockNotAvailable when a reader holds a published table (NOWAIT) or
@@ -150,8 +157,10 @@ def _swap_once(con, names: list[str], shadows: list[str], suffix: str, role: str
         views = _dependent_views(cur, published, exclude=published + shadows)
         frozen = [name for name, kind, _ in views if kind == "m"]
         if frozen:
-            raise PublishError(f"materialized view(s) {', '.join(frozen)} read the published schemas and "
-                               "cannot be re-pointed; drop them (or make them views) and rerun the build")
+            raise PublishError(
+                f"materialized view(s) {', '.join(frozen)} read the published schemas and "
+                "cannot be re-pointed; drop them (or make them views) and rerun the build"
+            )
         for name in names:
             quoted, previous = _ident(cur, name), _ident(cur, name + PREVIOUS_SUFFIX)
             if name in published:
@@ -177,8 +186,14 @@ def _swap_once(con, names: list[str], shadows: list[str], suffix: str, role: str
     return len(views)
 
 
-def swap(con, suffix: str = SHADOW_SUFFIX, role: str | None = None, readable: tuple[str, ...] | None = None,
-         say: Callable[[str], None] = lambda m: None, retry_seconds: float | None = None) -> list[str]:
+def swap(
+    con,
+    suffix: str = SHADOW_SUFFIX,
+    role: str | None = None,
+    readable: tuple[str, ...] | None = None,
+    say: Callable[[str], None] = lambda m: None,
+    retry_seconds: float | None = None,
+) -> list[str]:
     """Publish every shadow schema in one transaction (see the module doc); the published schema names.
 
     Readers get `retry_seconds` (CX_PG_PUBLISH_WAIT_SECONDS, default 120) to let go of the published
@@ -211,11 +226,15 @@ def swap(con, suffix: str = SHADOW_SUFFIX, role: str | None = None, readable: tu
             raise
         attempts += 1
         if time.monotonic() > deadline:
-            raise PublishError(f"readers held published tables for {retry_seconds:.0f}s; nothing "
-                               "published, the shadow schemas are kept: rerun the build")
+            raise PublishError(
+                f"readers held published tables for {retry_seconds:.0f}s; nothing "
+                "published, the shadow schemas are kept: rerun the build"
+            )
         time.sleep(min(0.005 * attempts, 0.2))
-    say(f"published schemas {', '.join(names)} in one transaction after {attempts} retries; read-only "
-        f"role {role} on {', '.join(readable)}; {views} dependent view(s) re-pointed")
+    say(
+        f"published schemas {', '.join(names)} in one transaction after {attempts} retries; read-only "
+        f"role {role} on {', '.join(readable)}; {views} dependent view(s) re-pointed"
+    )
     return names
 
 

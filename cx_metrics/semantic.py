@@ -28,8 +28,9 @@ from cx_metrics.dbt import DbtError, project_dir
 SUPPORTED_TARGETS = ("duckdb", "postgres")
 
 
-def query_metrics(requests: dict[str, dict], target: str, target_path: Path,
-                  env: dict[str, str] | None = None) -> dict[str, list[dict]]:
+def query_metrics(
+    requests: dict[str, dict], target: str, target_path: Path, env: dict[str, str] | None = None
+) -> dict[str, list[dict]]:
     """Run MetricFlow requests against one build; {name: rows as dicts}.
 
     Each request is a dict with `saved_query`, or `metrics` and `group_by`
@@ -51,11 +52,23 @@ def query_metrics(requests: dict[str, dict], target: str, target_path: Path,
         project = Path(folder)
         (project / "dbt_project.yml").symlink_to(root / "dbt_project.yml")
         (project / "target").symlink_to(Path(target_path).resolve())
-        run_env = {**os.environ, **env, "CX_TARGET": target,
-                   "DBT_PROFILES_DIR": str(root / "profiles"), "DBT_PROJECT_DIR": str(project),
-                   "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DBT_LOG_PATH": str(project / "logs")}
-        done = subprocess.run([sys.executable, "-m", "cx_metrics.semantic"], input=json.dumps(requests),
-                              capture_output=True, text=True, cwd=project, env=run_env)
+        run_env = {
+            **os.environ,
+            **env,
+            "CX_TARGET": target,
+            "DBT_PROFILES_DIR": str(root / "profiles"),
+            "DBT_PROJECT_DIR": str(project),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "DBT_LOG_PATH": str(project / "logs"),
+        }
+        done = subprocess.run(
+            [sys.executable, "-m", "cx_metrics.semantic"],
+            input=json.dumps(requests),
+            capture_output=True,
+            text=True,
+            cwd=project,
+            env=run_env,
+        )
     if done.returncode != 0:
         raise DbtError(f"MetricFlow query failed:\n{done.stderr[-4000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -80,13 +93,16 @@ def _run_in_process(requests: dict[str, dict]) -> dict[str, list[dict]]:
     config.setup(configure_file_logging=False)
     results = {}
     for name, request in requests.items():
-        frame = config.mf.query(MetricFlowQueryRequest.create(
-            saved_query_name=request.get("saved_query"),
-            metric_names=request.get("metrics"),
-            group_by_names=request.get("group_by"),
-        )).result_df
+        frame = config.mf.query(
+            MetricFlowQueryRequest.create(
+                saved_query_name=request.get("saved_query"),
+                metric_names=request.get("metrics"),
+                group_by_names=request.get("group_by"),
+            )
+        ).result_df
         results[name] = [
-            {column: _plain(value) for column, value in zip(frame.column_names, row)} for row in frame.rows
+            {column: _plain(value) for column, value in zip(frame.column_names, row, strict=True)}
+            for row in frame.rows
         ]
     return results
 

@@ -31,11 +31,19 @@ def overrides(dbt_vars: str | None) -> dict[str, bool]:
 
 def recorded(con: duckdb.DuckDBPyConnection) -> dict[str, bool]:
     """table -> present, from raw.cx_loaded_tables; else every raw table that exists counts."""
-    existing = {r[0] for r in con.execute(
-        "select table_name from information_schema.tables where table_schema = 'raw'").fetchall()}
+    existing = {
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'raw'"
+        ).fetchall()
+    }
     if LOAD_RECORD in existing:
-        return {name: bool(present) for name, present in con.execute(
-            f"select table_name, is_present from raw.{LOAD_RECORD}").fetchall()}
+        return {
+            name: bool(present)
+            for name, present in con.execute(
+                f"select table_name, is_present from raw.{LOAD_RECORD}"
+            ).fetchall()
+        }
     return {name: name in existing for name in TABLES}
 
 
@@ -52,5 +60,7 @@ def present_tables(database: Path, dbt_vars: str | None = None) -> list[str]:
 
 def absent_note(table: str) -> str:
     """Why a check on an absent table was skipped (quality_report.json)."""
-    return (f"source absent: raw table '{table}' was not loaded with rows (raw.{LOAD_RECORD}) "
-            f"or var using_{table} is false; its checks are skipped and metrics that need it are null")
+    return (
+        f"source absent: raw table '{table}' was not loaded with rows (raw.{LOAD_RECORD}) "
+        f"or var using_{table} is false; its checks are skipped and metrics that need it are null"
+    )

@@ -18,7 +18,9 @@ from pathlib import Path
 from cx_metrics.quality.runner import BLOCKING, WARNING, Batch, Check, connect_read_only, relations_in_schema
 from cx_metrics.sources import absent_note
 
-NUMERIC = re.compile(r"^(DOUBLE|FLOAT|REAL|DECIMAL|NUMERIC|BIGINT|INTEGER|HUGEINT|SMALLINT|TINYINT|UBIGINT|UINTEGER)")
+NUMERIC = re.compile(
+    r"^(DOUBLE|FLOAT|REAL|DECIMAL|NUMERIC|BIGINT|INTEGER|HUGEINT|SMALLINT|TINYINT|UBIGINT|UINTEGER)"
+)
 
 
 def column_rule(column: str) -> tuple[float | None, float | None, str] | None:
@@ -54,18 +56,34 @@ def relation_batch(relation: str, columns: dict[str, str]) -> Batch:
     """Row count plus the naming-convention ranges of one mart relation."""
     name = relation.split(".")[1]
     core = name.startswith(("fct_", "dim_")) or relation in COVERAGE_MARTS
-    checks = [Check(relation, None, "ExpectTableRowCountToBeBetween", {"min_value": 1},
-                    BLOCKING if core else WARNING,
-                    "no empty mart when the period has data" if core else
-                    "empty mart (may be right: e.g. no qualifying events in the period)")]
+    checks = [
+        Check(
+            relation,
+            None,
+            "ExpectTableRowCountToBeBetween",
+            {"min_value": 1},
+            BLOCKING if core else WARNING,
+            "no empty mart when the period has data"
+            if core
+            else "empty mart (may be right: e.g. no qualifying events in the period)",
+        )
+    ]
     needed = []
     for column, kind in columns.items():
         rule = column_rule(column)
         if rule and NUMERIC.match(kind.upper()):
             low, high, why = rule
             needed.append(column)
-            checks.append(Check(relation, column, "ExpectColumnValuesToBeBetween",
-                                {"column": column, "min_value": low, "max_value": high}, BLOCKING, why))
+            checks.append(
+                Check(
+                    relation,
+                    column,
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": column, "min_value": low, "max_value": high},
+                    BLOCKING,
+                    why,
+                )
+            )
     return Batch(relation.split(".")[1], relation, checks, columns=tuple(needed))
 
 
@@ -82,15 +100,30 @@ class Total:
 
 
 TOTALS: list[Total] = [
-    Total("answered inbound legs", "marts.mart_queue_daily", "sum(answered_legs)",
-          "marts.fct_call_legs", "count(*) filter (where is_inbound and is_answered)",
-          (("marts.mart_queue_daily", "answered_legs"), ("marts.fct_call_legs", "is_answered"))),
-    Total("offered legs", "marts.mart_queue_daily", "sum(offered_legs)",
-          "marts.fct_call_legs", "count(*) filter (where is_offered)",
-          (("marts.mart_queue_daily", "offered_legs"), ("marts.fct_call_legs", "is_offered"))),
-    Total("tickets created", "marts.mart_ticket_daily", "sum(tickets_created)",
-          "marts.fct_tickets", "count(*)",
-          (("marts.mart_ticket_daily", "tickets_created"), ("marts.fct_tickets", "ticket_id"))),
+    Total(
+        "answered inbound legs",
+        "marts.mart_queue_daily",
+        "sum(answered_legs)",
+        "marts.fct_call_legs",
+        "count(*) filter (where is_inbound and is_answered)",
+        (("marts.mart_queue_daily", "answered_legs"), ("marts.fct_call_legs", "is_answered")),
+    ),
+    Total(
+        "offered legs",
+        "marts.mart_queue_daily",
+        "sum(offered_legs)",
+        "marts.fct_call_legs",
+        "count(*) filter (where is_offered)",
+        (("marts.mart_queue_daily", "offered_legs"), ("marts.fct_call_legs", "is_offered")),
+    ),
+    Total(
+        "tickets created",
+        "marts.mart_ticket_daily",
+        "sum(tickets_created)",
+        "marts.fct_tickets",
+        "count(*)",
+        (("marts.mart_ticket_daily", "tickets_created"), ("marts.fct_tickets", "ticket_id")),
+    ),
 ]
 
 
@@ -115,8 +148,14 @@ def coverage_batch(relations: dict[str, dict[str, str]]) -> Batch | None:
         for mart, mart_day, fact, fact_day, condition in usable
     ]
     sql = f"select cast(null as varchar) as missing_day union all {' union all '.join(selects)}"
-    check = Check("marts (coverage)", "date_day", "ExpectColumnValuesToBeNull", {"column": "missing_day"},
-                  BLOCKING, "every day with fact data has mart rows")
+    check = Check(
+        "marts (coverage)",
+        "date_day",
+        "ExpectColumnValuesToBeNull",
+        {"column": "missing_day"},
+        BLOCKING,
+        "every day with fact data has mart rows",
+    )
     return Batch("coverage", None, [check], sql=sql)
 
 
@@ -131,11 +170,19 @@ def totals_batch(relations: dict[str, dict[str, str]]) -> Batch | None:
         f"(select coalesce({t.fact_sql}, 0) from {t.fact}) as fact_total"
         for t in usable
     ]
-    sql = (f"select *, case when mart_total <> fact_total then mart || ' ' || total_name || ': mart ' "
-           f"|| mart_total || ' <> facts ' || fact_total end as mismatch "
-           f"from ({' union all '.join(selects)}) as totals")
-    check = Check("marts (totals)", "mismatch", "ExpectColumnValuesToBeNull", {"column": "mismatch"},
-                  BLOCKING, "mart totals reconcile with the facts")
+    sql = (
+        f"select *, case when mart_total <> fact_total then mart || ' ' || total_name || ': mart ' "
+        f"|| mart_total || ' <> facts ' || fact_total end as mismatch "
+        f"from ({' union all '.join(selects)}) as totals"
+    )
+    check = Check(
+        "marts (totals)",
+        "mismatch",
+        "ExpectColumnValuesToBeNull",
+        {"column": "mismatch"},
+        BLOCKING,
+        "mart totals reconcile with the facts",
+    )
     return Batch("totals", None, [check], sql=sql)
 
 
@@ -156,7 +203,21 @@ def suite(database: Path, present: list[str] | None = None) -> list[Batch]:
         batches.append(batch)
     totals = [b for b in (totals_batch(relations), coverage_batch(relations)) if b is not None]
     if not relations:
-        batches.append(Batch("marts", None, [Check("marts", None, "ExpectTableRowCountToBeBetween",
-                                                   {"min_value": 1}, BLOCKING, "schema marts has relations")],
-                             sql="select table_name from information_schema.tables where table_schema = 'marts'"))
+        batches.append(
+            Batch(
+                "marts",
+                None,
+                [
+                    Check(
+                        "marts",
+                        None,
+                        "ExpectTableRowCountToBeBetween",
+                        {"min_value": 1},
+                        BLOCKING,
+                        "schema marts has relations",
+                    )
+                ],
+                sql="select table_name from information_schema.tables where table_schema = 'marts'",
+            )
+        )
     return batches + totals

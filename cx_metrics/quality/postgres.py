@@ -16,6 +16,7 @@ small pandas frame, built from the catalog; no table data is read into Python.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import re
@@ -27,16 +28,31 @@ import pandas as pd
 
 from cx_metrics.contract import TABLES
 from cx_metrics.quality.runner import (
-    BLOCKING, SAMPLE_SIZE, SCHEMA_LABEL, Batch, Check, CheckResult, LayerResult, QualityRun,
-    _select_sql, _to_result, columns_by_relation,
+    BLOCKING,
+    SAMPLE_SIZE,
+    SCHEMA_LABEL,
+    Batch,
+    Check,
+    CheckResult,
+    LayerResult,
+    QualityRun,
+    _select_sql,
+    _to_result,
+    columns_by_relation,
 )
 
 # Schemas dbt builds (generate_schema_name); raw is written by the loader and never shadowed.
 DBT_SCHEMAS = ("seeds", "staging", "quarantine", "audit", "intermediate", "marts", "main")
 # Contract type -> the name Postgres' format_type() gives it (cx_metrics.load.POSTGRES_TYPES).
-PG_FORMAT = {"text": "text", "timestamp": "timestamp without time zone", "date": "date",
-             "integer": "bigint", "boolean": "boolean", "decimal(12,2)": "numeric(12,2)",
-             "decimal(10,2)": "numeric(10,2)"}
+PG_FORMAT = {
+    "text": "text",
+    "timestamp": "timestamp without time zone",
+    "date": "date",
+    "integer": "bigint",
+    "boolean": "boolean",
+    "decimal(12,2)": "numeric(12,2)",
+    "decimal(10,2)": "numeric(10,2)",
+}
 _PANDAS_CONDITION = re.compile(r'^\s*(\w+)\s*==\s*"([^"]*)"\s*$')
 # Derived columns the suites compute with a correlated subquery, which DuckDB turns into a join
 # but Postgres runs once per row (a scan of the other table per row, per GX query: hours at
@@ -47,12 +63,14 @@ DECORRELATED: dict[tuple[str, str], tuple[str, str]] = {
         "left join (select ticket_id as first_ticket_id, min(created_at) as first_created_at "
         "from raw.tickets group by ticket_id) as first_ticket "
         "on first_ticket.first_ticket_id = ticket_events.ticket_id",
-        "first_ticket.first_created_at"),
+        "first_ticket.first_created_at",
+    ),
     ("staging.stg_telephony__calls", "unresolved_ticket_id"): (
         "left join (select distinct ticket_id as known_ticket_id from staging.stg_helpdesk__tickets) as known "
         "on known.known_ticket_id = stg_telephony__calls.ticket_id",
         "case when stg_telephony__calls.ticket_id is not null and known.known_ticket_id is null "
-        "then stg_telephony__calls.ticket_id end"),
+        "then stg_telephony__calls.ticket_id end",
+    ),
 }
 
 
@@ -84,10 +102,16 @@ class PostgresWarehouse:
     schemas: tuple[str, ...] = field(default=DBT_SCHEMAS)
 
     @classmethod
-    def from_env(cls, suffix: str = "") -> "PostgresWarehouse":
+    def from_env(cls, suffix: str = "") -> PostgresWarehouse:
         env = os.environ.get
-        return cls(env("CX_PG_HOST", "127.0.0.1"), int(env("CX_PG_PORT", "5432")), env("CX_PG_USER", "postgres"),
-                   env("CX_PG_PASSWORD", ""), env("CX_PG_DATABASE", "cx_metrics"), suffix)
+        return cls(
+            env("CX_PG_HOST", "127.0.0.1"),
+            int(env("CX_PG_PORT", "5432")),
+            env("CX_PG_USER", "postgres"),
+            env("CX_PG_PASSWORD", ""),
+            env("CX_PG_DATABASE", "cx_metrics"),
+            suffix,
+        )
 
     def __str__(self) -> str:
         where = f"postgres://{self.host}:{self.port}/{self.dbname}"
@@ -97,8 +121,14 @@ class PostgresWarehouse:
         """A psycopg2 connection (autocommit off)."""
         import psycopg2
 
-        return psycopg2.connect(host=self.host, port=self.port, user=self.user, password=self.password,
-                                dbname=self.dbname, connect_timeout=10)
+        return psycopg2.connect(
+            host=self.host,
+            port=self.port,
+            user=self.user,
+            password=self.password,
+            dbname=self.dbname,
+            connect_timeout=10,
+        )
 
     def url(self) -> str:
         """The SQLAlchemy URL for GX's postgresql datasource."""
@@ -115,9 +145,12 @@ class PostgresWarehouse:
         if not self.suffix:
             return sql
         names = "|".join(self.schemas)
-        sql = re.sub(rf"(?<![\w'\".])({names})\.(?=[A-Za-z_\"])", lambda m: self.schema(m.group(1)) + ".", sql)
-        return re.sub(rf"(table_schema\s*=\s*')({names})'", lambda m: m.group(1) + self.schema(m.group(2)) + "'",
-                      sql)
+        sql = re.sub(
+            rf"(?<![\w'\".])({names})\.(?=[A-Za-z_\"])", lambda m: self.schema(m.group(1)) + ".", sql
+        )
+        return re.sub(
+            rf"(table_schema\s*=\s*')({names})'", lambda m: m.group(1) + self.schema(m.group(2)) + "'", sql
+        )
 
 
 class ReadOnlyConnection:
@@ -129,7 +162,7 @@ class ReadOnlyConnection:
         self.con.set_session(readonly=True, autocommit=True)
         self.cur = self.con.cursor()
 
-    def execute(self, sql: str, params: list[Any] | None = None) -> "ReadOnlyConnection":
+    def execute(self, sql: str, params: list[Any] | None = None) -> ReadOnlyConnection:
         params = [self.warehouse.schema(p) if isinstance(p, str) else p for p in params or []]
         self.cur.execute(self.warehouse.rewrite(sql).replace("?", "%s"), params or None)
         return self
@@ -154,7 +187,8 @@ def schema_frame(con: ReadOnlyConnection) -> tuple[pd.DataFrame, list[Check]]:
     rows = con.execute(
         "select c.relname, a.attname, format_type(a.atttypid, a.atttypmod) from pg_attribute as a "
         "join pg_class as c on c.oid = a.attrelid join pg_namespace as n on n.oid = c.relnamespace "
-        "where n.nspname = 'raw' and a.attnum > 0 and not a.attisdropped").fetchall()
+        "where n.nspname = 'raw' and a.attnum > 0 and not a.attisdropped"
+    ).fetchall()
     actual: dict[str, dict[str, str]] = {}
     for table, column, kind in rows:
         actual.setdefault(table, {})[column] = kind
@@ -163,12 +197,24 @@ def schema_frame(con: ReadOnlyConnection) -> tuple[pd.DataFrame, list[Check]]:
         expected = [f"{c}: {PG_FORMAT[k].upper()}" for c, k in table.columns.items()]
         for column in table.columns:
             found = actual.get(table.name, {}).get(column)
-            frame_rows.append({"table_name": table.name,
-                               SCHEMA_LABEL: f"{column}: {found.upper() if found else 'missing'}"})
-        checks.append(Check(f"raw.{table.name}", None, "ExpectColumnValuesToBeInSet",
-                            {"column": SCHEMA_LABEL, "value_set": expected,
-                             "row_condition": f'table_name=="{table.name}"', "condition_parser": "pandas"},
-                            BLOCKING, "every contract column present with its contract type"))
+            frame_rows.append(
+                {"table_name": table.name, SCHEMA_LABEL: f"{column}: {found.upper() if found else 'missing'}"}
+            )
+        checks.append(
+            Check(
+                f"raw.{table.name}",
+                None,
+                "ExpectColumnValuesToBeInSet",
+                {
+                    "column": SCHEMA_LABEL,
+                    "value_set": expected,
+                    "row_condition": f'table_name=="{table.name}"',
+                    "condition_parser": "pandas",
+                },
+                BLOCKING,
+                "every contract column present with its contract type",
+            )
+        )
     return pd.DataFrame(frame_rows), checks
 
 
@@ -207,7 +253,8 @@ class PostgresQualityRun(QualityRun):
         super()._start()
         with _gx_internal("_GX_LOCK"):
             self.sql_datasource = self.context.data_sources.add_postgres(
-                "warehouse_postgres", connection_string=self.warehouse.url())
+                "warehouse_postgres", connection_string=self.warehouse.url()
+            )
 
     def validate(self, layer: str, database: Any, batches: list[Batch]) -> LayerResult:
         """Validate every batch of a layer in the database; a missing relation is a blocking failure."""
@@ -231,9 +278,18 @@ class PostgresQualityRun(QualityRun):
                 else:
                     existing = columns.get(batch.relation, {})
                     if not existing:
-                        results.append(CheckResult(layer, batch.relation, None, "expect_relation_to_exist",
-                                                   BLOCKING, "fail", False,
-                                                   note=f"relation {batch.relation} does not exist"))
+                        results.append(
+                            CheckResult(
+                                layer,
+                                batch.relation,
+                                None,
+                                "expect_relation_to_exist",
+                                BLOCKING,
+                                "fail",
+                                False,
+                                note=f"relation {batch.relation} does not exist",
+                            )
+                        )
                         continue
                     sql = relation_sql(batch, existing)
                     present = set(con.columns(sql))
@@ -245,11 +301,21 @@ class PostgresQualityRun(QualityRun):
         self.layers.append(layer_result)
         return layer_result
 
-    def _validate_query(self, layer: str, prefix: str, batch: Batch, sql: str, present: set[str]) -> list[CheckResult]:
-        runnable = [c for c in batch.checks if all(col in present for col in c.gx_columns())
-                    or c.expectation == "ExpectColumnToExist"]
-        skipped = [CheckResult(layer, c.table, c.column, c.expectation, c.severity, "skip", None,
-                               note="column not present") for c in batch.checks if c not in runnable]
+    def _validate_query(
+        self, layer: str, prefix: str, batch: Batch, sql: str, present: set[str]
+    ) -> list[CheckResult]:
+        runnable = [
+            c
+            for c in batch.checks
+            if all(col in present for col in c.gx_columns()) or c.expectation == "ExpectColumnToExist"
+        ]
+        skipped = [
+            CheckResult(
+                layer, c.table, c.column, c.expectation, c.severity, "skip", None, note="column not present"
+            )
+            for c in batch.checks
+            if c not in runnable
+        ]
         if not runnable:
             return skipped
         self.ready()
@@ -257,15 +323,21 @@ class PostgresQualityRun(QualityRun):
         expectation = _gx_internal("_expectation")
         suite_name = f"{prefix}.{batch.name}"
         with _gx_internal("_GX_LOCK"):
-            suite = self.context.suites.add(self.gx.ExpectationSuite(
-                name=suite_name, expectations=[expectation(sql_check(c), i) for i, c in enumerate(runnable)]))
+            suite = self.context.suites.add(
+                self.gx.ExpectationSuite(
+                    name=suite_name,
+                    expectations=[expectation(sql_check(c), i) for i, c in enumerate(runnable)],
+                )
+            )
             asset = self.sql_datasource.add_query_asset(suite_name, query=sql)
             definition = asset.add_batch_definition_whole_table("all")
             validation = self.context.validation_definitions.add(
-                self.gx.ValidationDefinition(name=suite_name, data=definition, suite=suite))
+                self.gx.ValidationDefinition(name=suite_name, data=definition, suite=suite)
+            )
             with _gx_internal("_configuration_built_once")():
-                outcome = validation.run(result_format={
-                    "result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE})
+                outcome = validation.run(
+                    result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}
+                )
         by_index = {r.expectation_config.meta["check_index"]: r for r in outcome.results}
         return [_to_result(layer, c, by_index[i]) for i, c in enumerate(runnable)] + skipped
 
@@ -274,7 +346,5 @@ class PostgresQualityRun(QualityRun):
         datasource = getattr(self, "sql_datasource", None)
         if datasource is None:
             return
-        try:
+        with contextlib.suppress(Exception):  # closing is best effort
             datasource.get_execution_engine().engine.dispose()
-        except Exception:  # noqa: BLE001 - closing is best effort
-            pass

@@ -16,7 +16,6 @@ from pathlib import Path
 import pandas as pd
 
 from cx_metrics.contract import DUCKDB_TYPES, ENUM_COLUMNS, QUARANTINE_REASONS, SURVEY_SCALES, TABLES
-from cx_metrics.sources import absent_note
 from cx_metrics.quality.runner import (
     BLOCKING,
     DIRT,
@@ -27,6 +26,7 @@ from cx_metrics.quality.runner import (
     connect_read_only,
     relations_in_schema,
 )
+from cx_metrics.sources import absent_note
 
 DEFAULT_FRESHNESS_HOURS = 48
 
@@ -55,10 +55,15 @@ ORDERINGS: list[tuple[str, str, str]] = [
 
 # The business timestamps that define as_of (same list as int_as_of).
 BUSINESS_TIMESTAMPS: list[tuple[str, str]] = [
-    ("calls", "ended_at"), ("tickets", "updated_at"), ("tickets", "solved_at"),
-    ("ticket_events", "event_at"), ("survey_responses", "responded_at"),
-    ("qa_evaluations", "evaluated_at"), ("social_mentions", "posted_at"),
-    ("orders", "ordered_at"), ("returns", "returned_at"),
+    ("calls", "ended_at"),
+    ("tickets", "updated_at"),
+    ("tickets", "solved_at"),
+    ("ticket_events", "event_at"),
+    ("survey_responses", "responded_at"),
+    ("qa_evaluations", "evaluated_at"),
+    ("social_mentions", "posted_at"),
+    ("orders", "ordered_at"),
+    ("returns", "returned_at"),
 ]
 
 
@@ -77,11 +82,16 @@ def latest_business_timestamp(database: Path, present: list[str] | None = None) 
     con = connect_read_only(database)
     try:
         columns = relations_in_schema(con, "raw")
-        parts = [f"select max({c}) as t from raw.{t}" for t, c in BUSINESS_TIMESTAMPS
-                 if c in columns.get(f"raw.{t}", {}) and (present is None or t in present)]
+        parts = [
+            f"select max({c}) as t from raw.{t}"
+            for t, c in BUSINESS_TIMESTAMPS
+            if c in columns.get(f"raw.{t}", {}) and (present is None or t in present)
+        ]
         if not parts:
             return None
-        return con.execute(f"select max(t) from ({' union all '.join(parts)}) as business_times").fetchone()[0]
+        return con.execute(f"select max(t) from ({' union all '.join(parts)}) as business_times").fetchone()[
+            0
+        ]
     finally:
         con.close()
 
@@ -106,12 +116,24 @@ def schema_batch(database: Path, present: list[str] | None = None) -> Batch:
         expected = [f"{c}: {DUCKDB_TYPES[k].upper()}" for c, k in table.columns.items()]
         for column in table.columns:
             found = actual[table.name].get(column)
-            rows.append({"table_name": table.name,
-                         SCHEMA_LABEL: f"{column}: {found.upper() if found else 'missing'}"})
-        checks.append(Check(f"raw.{table.name}", None, "ExpectColumnValuesToBeInSet",
-                            {"column": SCHEMA_LABEL, "value_set": expected,
-                             "row_condition": f'table_name=="{table.name}"', "condition_parser": "pandas"},
-                            BLOCKING, "every contract column present with its contract type"))
+            rows.append(
+                {"table_name": table.name, SCHEMA_LABEL: f"{column}: {found.upper() if found else 'missing'}"}
+            )
+        checks.append(
+            Check(
+                f"raw.{table.name}",
+                None,
+                "ExpectColumnValuesToBeInSet",
+                {
+                    "column": SCHEMA_LABEL,
+                    "value_set": expected,
+                    "row_condition": f'table_name=="{table.name}"',
+                    "condition_parser": "pandas",
+                },
+                BLOCKING,
+                "every contract column present with its contract type",
+            )
+        )
     return Batch("schema", None, checks, frame=pd.DataFrame(rows))
 
 
@@ -120,8 +142,13 @@ def _dirt(table: str, reported: str, expectation: str, mostly: float, descriptio
     return Check(f"raw.{table}", reported, expectation, {**kwargs, "mostly": mostly}, DIRT, description)
 
 
-def table_batch(table_name: str, mostly: float, spellings: dict[str, set[str]],
-                fresh_after: datetime | None, is_present: bool = True) -> Batch:
+def table_batch(
+    table_name: str,
+    mostly: float,
+    spellings: dict[str, set[str]],
+    fresh_after: datetime | None,
+    is_present: bool = True,
+) -> Batch:
     """Row count, keys, enums, ranges, orderings and freshness of one raw table."""
     table = TABLES[table_name]
     rel, key = f"raw.{table_name}", table.primary_key
@@ -129,53 +156,127 @@ def table_batch(table_name: str, mostly: float, spellings: dict[str, set[str]],
     checks = [
         Check(rel, None, "ExpectTableRowCountToBeBetween", {"min_value": 1}, BLOCKING, "table has rows"),
         _dirt(table_name, key, "ExpectColumnValuesToNotBeNull", mostly, "primary key present", column=key),
-        _dirt(table_name, key, "ExpectColumnValuesToBeUnique", mostly,
-              "re-extracted keys (staging keeps the latest copy)", column=key),
+        _dirt(
+            table_name,
+            key,
+            "ExpectColumnValuesToBeUnique",
+            mostly,
+            "re-extracted keys (staging keeps the latest copy)",
+            column=key,
+        ),
     ]
     columns, derived = {key, "_loaded_at"}, {}
     for (t, column), enum in ENUM_COLUMNS.items():
         if t == table_name:
             derived[f"{column}__key"] = (f'lower(trim("{column}"))', (column,))
-            checks.append(_dirt(table_name, column, "ExpectColumnValuesToBeInSet", mostly,
-                                f"known {enum} spelling (seed enum_mappings, after lower/trim)",
-                                column=f"{column}__key", value_set=sorted(spellings.get(enum, ()))))
+            checks.append(
+                _dirt(
+                    table_name,
+                    column,
+                    "ExpectColumnValuesToBeInSet",
+                    mostly,
+                    f"known {enum} spelling (seed enum_mappings, after lower/trim)",
+                    column=f"{column}__key",
+                    value_set=sorted(spellings.get(enum, ())),
+                )
+            )
     for t, column, low, high, reason in RANGES:
         if t == table_name and reason in reasons:
             columns.add(column)
-            checks.append(_dirt(table_name, column, "ExpectColumnValuesToBeBetween", mostly, reason,
-                                column=column, min_value=low, max_value=high))
+            checks.append(
+                _dirt(
+                    table_name,
+                    column,
+                    "ExpectColumnValuesToBeBetween",
+                    mostly,
+                    reason,
+                    column=column,
+                    min_value=low,
+                    max_value=high,
+                )
+            )
     for t, later, earlier in ORDERINGS:
         if t == table_name:
             columns |= {later, earlier}
-            checks.append(_dirt(table_name, later, "ExpectColumnPairValuesAToBeGreaterThanB", mostly,
-                                f"{later} >= {earlier}", column_A=later, column_B=earlier,
-                                or_equal=True, ignore_row_if="either_value_is_missing"))
+            checks.append(
+                _dirt(
+                    table_name,
+                    later,
+                    "ExpectColumnPairValuesAToBeGreaterThanB",
+                    mostly,
+                    f"{later} >= {earlier}",
+                    column_A=later,
+                    column_B=earlier,
+                    or_equal=True,
+                    ignore_row_if="either_value_is_missing",
+                )
+            )
     if table_name == "survey_responses":
         columns.add("score")
         derived["survey_type__key"] = ('lower(trim("survey_type"))', ("survey_type",))
         for survey, (low, high) in SURVEY_SCALES.items():
-            checks.append(_dirt(table_name, "score", "ExpectColumnValuesToBeBetween", mostly,
-                                f"{survey} score within {low}..{high}", column="score",
-                                min_value=low, max_value=high,
-                                row_condition=f'survey_type__key=="{survey}"', condition_parser="pandas"))
+            checks.append(
+                _dirt(
+                    table_name,
+                    "score",
+                    "ExpectColumnValuesToBeBetween",
+                    mostly,
+                    f"{survey} score within {low}..{high}",
+                    column="score",
+                    min_value=low,
+                    max_value=high,
+                    row_condition=f'survey_type__key=="{survey}"',
+                    condition_parser="pandas",
+                )
+            )
     if table_name == "ticket_events":
         columns.add("event_at")
         derived["ticket_created_at"] = (
             "(select min(t.created_at) from raw.tickets as t where t.ticket_id = ticket_events.ticket_id)",
-            ("ticket_id",))
-        checks.append(_dirt(table_name, "event_at", "ExpectColumnPairValuesAToBeGreaterThanB", mostly,
-                            "event not before its ticket", column_A="event_at", column_B="ticket_created_at",
-                            or_equal=True, ignore_row_if="either_value_is_missing"))
+            ("ticket_id",),
+        )
+        checks.append(
+            _dirt(
+                table_name,
+                "event_at",
+                "ExpectColumnPairValuesAToBeGreaterThanB",
+                mostly,
+                "event not before its ticket",
+                column_A="event_at",
+                column_B="ticket_created_at",
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
+            )
+        )
     if fresh_after is not None:
-        checks.append(Check(rel, "_loaded_at", "ExpectColumnMaxToBeBetween",
-                            {"column": "_loaded_at", "min_value": fresh_after}, WARNING,
-                            "freshness: latest extraction close to as_of"))
-    return Batch(table_name, rel, checks, columns=tuple(sorted(columns)), derived=derived,
-                 skip_note="" if is_present else absent_note(table_name))
+        checks.append(
+            Check(
+                rel,
+                "_loaded_at",
+                "ExpectColumnMaxToBeBetween",
+                {"column": "_loaded_at", "min_value": fresh_after},
+                WARNING,
+                "freshness: latest extraction close to as_of",
+            )
+        )
+    return Batch(
+        table_name,
+        rel,
+        checks,
+        columns=tuple(sorted(columns)),
+        derived=derived,
+        skip_note="" if is_present else absent_note(table_name),
+    )
 
 
-def suite(database: Path, project: Path, dirt_threshold: float, as_of: datetime | None = None,
-          freshness_hours: float = DEFAULT_FRESHNESS_HOURS, present: list[str] | None = None) -> list[Batch]:
+def suite(
+    database: Path,
+    project: Path,
+    dirt_threshold: float,
+    as_of: datetime | None = None,
+    freshness_hours: float = DEFAULT_FRESHNESS_HOURS,
+    present: list[str] | None = None,
+) -> list[Batch]:
     """Every raw batch; as_of defaults to the latest business timestamp in raw.
 
     `present`: the present tables (cx_metrics.sources.present_tables); None = all.
@@ -185,4 +286,5 @@ def suite(database: Path, project: Path, dirt_threshold: float, as_of: datetime 
     spellings = known_spellings(project / "seeds" / "enum_mappings.csv")
     mostly = max(0.0, 1.0 - dirt_threshold)
     return [schema_batch(database, present)] + [
-        table_batch(t, mostly, spellings, fresh_after, present is None or t in present) for t in TABLES]
+        table_batch(t, mostly, spellings, fresh_after, present is None or t in present) for t in TABLES
+    ]

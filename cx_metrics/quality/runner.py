@@ -107,8 +107,10 @@ class CheckResult:
         where = f"{self.table}" + (f".{self.column}" if self.column else "")
         parts = [f"layer {self.layer}: {where}: {self.expectation} failed"]
         if self.unexpected_count is not None and self.element_count:
-            parts.append(f"{self.unexpected_count} of {self.element_count} rows "
-                         f"({100 * (self.unexpected_share or 0):.1f}%)")
+            parts.append(
+                f"{self.unexpected_count} of {self.element_count} rows "
+                f"({100 * (self.unexpected_share or 0):.1f}%)"
+            )
         if self.observed is not None and self.unexpected_count is None:
             parts.append(f"observed {self.observed!r}")
         if self.sample:
@@ -169,15 +171,19 @@ def _select_sql(batch: Batch, existing: dict[str, str]) -> str:
     """Only the needed columns that exist, plus derived columns whose inputs exist."""
     alias = batch.relation.split(".", 1)[1]
     parts = [f'"{c}"' for c in batch.columns if c in existing]
-    parts += [f'{expr} as "{name}"' for name, (expr, needs) in batch.derived.items()
-              if all(n in existing for n in needs)]
+    parts += [
+        f'{expr} as "{name}"'
+        for name, (expr, needs) in batch.derived.items()
+        if all(n in existing for n in needs)
+    ]
     return f"select {', '.join(parts) or '1 as _no_columns'} from {batch.relation} as {alias}"
 
 
 def columns_by_relation(con: duckdb.DuckDBPyConnection, batches: list[Batch]) -> dict[str, dict[str, str]]:
     """Columns of every relation the batches read, in one information_schema query per layer."""
-    schemas = sorted({b.relation.split(".", 1)[0] for b in batches if b.relation and b.frame is None
-                      and b.sql is None})
+    schemas = sorted(
+        {b.relation.split(".", 1)[0] for b in batches if b.relation and b.frame is None and b.sql is None}
+    )
     out: dict[str, dict[str, str]] = {}
     for schema in schemas:
         out.update(relations_in_schema(con, schema))
@@ -230,8 +236,11 @@ def _to_result(layer: str, check: Check, gx_result: Any) -> CheckResult:
     counted = res.get("element_count")
     missing = res.get("missing_count") or 0
     considered = (counted - missing) if counted is not None else None
-    share = (unexpected / considered) if unexpected is not None and considered else (
-        0.0 if unexpected is not None else None)
+    share = (
+        (unexpected / considered)
+        if unexpected is not None and considered
+        else (0.0 if unexpected is not None else None)
+    )
     note = exc.get("exception_message") or "" if exc.get("raised_exception") else ""
     success = bool(gx_result.success)
     sample = _plain(res.get("partial_unexpected_list") or [])[:SAMPLE_SIZE]
@@ -239,13 +248,21 @@ def _to_result(layer: str, check: Check, gx_result: Any) -> CheckResult:
     if column is None and check.kwargs.get("column") == SCHEMA_LABEL and sample:
         column = ", ".join(sorted({str(s).split(":")[0] for s in sample}))
     return CheckResult(
-        layer=layer, table=check.table, column=column,
-        expectation=gx_result.expectation_config.type, severity=check.severity,
-        status=_status(check.severity, success, unexpected), success=success,
-        observed=_plain(res.get("observed_value")), element_count=considered,
-        unexpected_count=unexpected, unexpected_share=share,
+        layer=layer,
+        table=check.table,
+        column=column,
+        expectation=gx_result.expectation_config.type,
+        severity=check.severity,
+        status=_status(check.severity, success, unexpected),
+        success=success,
+        observed=_plain(res.get("observed_value")),
+        element_count=considered,
+        unexpected_count=unexpected,
+        unexpected_share=share,
         sample=sample,
-        kwargs=_plain(check.kwargs), description=check.description, note=note,
+        kwargs=_plain(check.kwargs),
+        description=check.description,
+        note=note,
     )
 
 
@@ -275,7 +292,9 @@ class QualityRun:
         self._docs_thread: threading.Thread | None = None
         self._docs_error: BaseException | None = None
         if background:
-            self._thread = threading.Thread(target=self._start_catching, name="cx-metrics-gx-start", daemon=True)
+            self._thread = threading.Thread(
+                target=self._start_catching, name="cx-metrics-gx-start", daemon=True
+            )
             self._thread.start()
         else:
             self._start()
@@ -299,12 +318,17 @@ class QualityRun:
             self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
             self.datasource = self.context.data_sources.add_pandas("warehouse")
             if self.report_dir is not None:
-                self.context.add_data_docs_site(site_name="cx_metrics", site_config={
-                    "class_name": "SiteBuilder",
-                    "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                                      "base_directory": str(self.report_dir / "data_docs")},
-                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-                })
+                self.context.add_data_docs_site(
+                    site_name="cx_metrics",
+                    site_config={
+                        "class_name": "SiteBuilder",
+                        "store_backend": {
+                            "class_name": "TupleFilesystemStoreBackend",
+                            "base_directory": str(self.report_dir / "data_docs"),
+                        },
+                        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                    },
+                )
         self.start_seconds, self.start_cpu_seconds = time.perf_counter() - wall, time.thread_time() - cpu
 
     @property
@@ -343,9 +367,21 @@ class QualityRun:
             pending: deque = deque()
             for batch in batches:
                 if batch.skip_note:  # e.g. an absent source (cx_metrics.sources)
-                    results += [CheckResult(layer, c.table, c.column, c.expectation, c.severity, "skip",
-                                            None, kwargs=c.kwargs, description=c.description,
-                                            note=batch.skip_note) for c in batch.checks]
+                    results += [
+                        CheckResult(
+                            layer,
+                            c.table,
+                            c.column,
+                            c.expectation,
+                            c.severity,
+                            "skip",
+                            None,
+                            kwargs=c.kwargs,
+                            description=c.description,
+                            note=batch.skip_note,
+                        )
+                        for c in batch.checks
+                    ]
                     continue
                 pending.append((batch, read_frame(con, batch, columns)))
                 if self.started:
@@ -359,39 +395,71 @@ class QualityRun:
         self.layers.append(layer_result)
         return layer_result
 
-    def _validate_frame(self, layer: str, prefix: str, batch: Batch, read: tuple[Any, str]) -> list[CheckResult]:
+    def _validate_frame(
+        self, layer: str, prefix: str, batch: Batch, read: tuple[Any, str]
+    ) -> list[CheckResult]:
         frame, missing = read
         if frame is None:
-            return [CheckResult(layer, batch.relation or batch.name, None, "expect_relation_to_exist",
-                                BLOCKING, "fail", False, observed=None, note=missing)]
+            return [
+                CheckResult(
+                    layer,
+                    batch.relation or batch.name,
+                    None,
+                    "expect_relation_to_exist",
+                    BLOCKING,
+                    "fail",
+                    False,
+                    observed=None,
+                    note=missing,
+                )
+            ]
         present = set(frame.columns)
-        runnable = [c for c in batch.checks if all(col in present for col in c.gx_columns())
-                    or c.expectation == "ExpectColumnToExist"]
-        skipped = [CheckResult(layer, c.table, c.column, c.expectation, c.severity, "skip", None,
-                               note="column not present") for c in batch.checks if c not in runnable]
+        runnable = [
+            c
+            for c in batch.checks
+            if all(col in present for col in c.gx_columns()) or c.expectation == "ExpectColumnToExist"
+        ]
+        skipped = [
+            CheckResult(
+                layer, c.table, c.column, c.expectation, c.severity, "skip", None, note="column not present"
+            )
+            for c in batch.checks
+            if c not in runnable
+        ]
         if not runnable:
             return skipped
         self.ready()
-        self._join_docs(raise_error=False)  # GX is used by one thread at a time; docs errors surface at the end
+        self._join_docs(
+            raise_error=False
+        )  # GX is used by one thread at a time; docs errors surface at the end
         suite_name = f"{prefix}.{batch.name}"
         with _GX_LOCK:
             # All expectations in the constructor: add_expectation() re-serialises the
             # whole suite into the store each time (quadratic; seconds per suite).
-            suite = self.context.suites.add(self.gx.ExpectationSuite(
-                name=suite_name, expectations=[_expectation(c, i) for i, c in enumerate(runnable)]))
+            suite = self.context.suites.add(
+                self.gx.ExpectationSuite(
+                    name=suite_name, expectations=[_expectation(c, i) for i, c in enumerate(runnable)]
+                )
+            )
             asset = self.datasource.add_dataframe_asset(suite_name)
             definition = asset.add_batch_definition_whole_dataframe("all")
             validation = self.context.validation_definitions.add(
-                self.gx.ValidationDefinition(name=suite_name, data=definition, suite=suite))
+                self.gx.ValidationDefinition(name=suite_name, data=definition, suite=suite)
+            )
             with configuration_built_once():
-                outcome = validation.run(batch_parameters={"dataframe": frame}, result_format={
-                    "result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE})
+                outcome = validation.run(
+                    batch_parameters={"dataframe": frame},
+                    result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE},
+                )
         by_index = {r.expectation_config.meta["check_index"]: r for r in outcome.results}
         return [_to_result(layer, c, by_index[i]) for i, c in enumerate(runnable)] + skipped
 
     def _unrendered(self) -> list:
         """Suites and validation results stored since the last rendering."""
-        keys = [*self.context.expectations_store.list_keys(), *self.context.validation_results_store.list_keys()]
+        keys = [
+            *self.context.expectations_store.list_keys(),
+            *self.context.validation_results_store.list_keys(),
+        ]
         return [k for k in keys if k not in self._rendered]
 
     def _render(self, keys: list, build_index: bool) -> None:
@@ -401,8 +469,9 @@ class QualityRun:
                 self.context.build_data_docs(site_names=["cx_metrics"])  # every page: nothing written yet
             elif keys or build_index:
                 # resource_identifiers=[] would mean every page: pass a key that matches none instead.
-                self.context.build_data_docs(site_names=["cx_metrics"], resource_identifiers=keys or [None],
-                                             build_index=build_index)
+                self.context.build_data_docs(
+                    site_names=["cx_metrics"], resource_identifiers=keys or [None], build_index=build_index
+                )
             self._rendered.update(keys)
 
     def render_docs_in_background(self) -> None:
@@ -453,9 +522,16 @@ def _expectation(check: Check, index: int):
     """
     import great_expectations.expectations as gxe
 
-    return getattr(gxe, check.expectation)(**check.kwargs, meta={
-        "check_index": index, "severity": check.severity, "table": check.table,
-        "column": check.column, "description": check.description})
+    return getattr(gxe, check.expectation)(
+        **check.kwargs,
+        meta={
+            "check_index": index,
+            "severity": check.severity,
+            "table": check.table,
+            "column": check.column,
+            "description": check.description,
+        },
+    )
 
 
 def write_report(path: Path, header: dict[str, Any], layers: list[LayerResult]) -> None:
@@ -463,9 +539,14 @@ def write_report(path: Path, header: dict[str, Any], layers: list[LayerResult]) 
     body = {
         **header,
         "layers": [
-            {"layer": lr.layer, "seconds": round(lr.seconds, 3), "passed": lr.passed,
-             "failures": len(lr.failures), "warnings": len(lr.warnings),
-             "checks": [asdict(r) for r in lr.results]}
+            {
+                "layer": lr.layer,
+                "seconds": round(lr.seconds, 3),
+                "passed": lr.passed,
+                "failures": len(lr.failures),
+                "warnings": len(lr.warnings),
+                "checks": [asdict(r) for r in lr.results],
+            }
             for lr in layers
         ],
     }

@@ -36,64 +36,132 @@ def model_batch(table_name: str) -> Batch:
     for t, column, low, high, reason in RANGES:
         if t == table_name:
             columns.add(column)
-            checks.append(Check(rel, column, "ExpectColumnValuesToBeBetween",
-                                {"column": column, "min_value": low, "max_value": high},
-                                BLOCKING, f"no {reason} left"))
+            checks.append(
+                Check(
+                    rel,
+                    column,
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": column, "min_value": low, "max_value": high},
+                    BLOCKING,
+                    f"no {reason} left",
+                )
+            )
     for t, later, earlier in ORDERINGS:
         if t == table_name:
             columns |= {later, earlier}
-            checks.append(Check(rel, later, "ExpectColumnPairValuesAToBeGreaterThanB",
-                                {"column_A": later, "column_B": earlier, "or_equal": True,
-                                 "ignore_row_if": "either_value_is_missing"},
-                                BLOCKING, f"{later} >= {earlier}"))
+            checks.append(
+                Check(
+                    rel,
+                    later,
+                    "ExpectColumnPairValuesAToBeGreaterThanB",
+                    {
+                        "column_A": later,
+                        "column_B": earlier,
+                        "or_equal": True,
+                        "ignore_row_if": "either_value_is_missing",
+                    },
+                    BLOCKING,
+                    f"{later} >= {earlier}",
+                )
+            )
     for (t, column), enum in ENUM_COLUMNS.items():
         if t == table_name:
             columns.add(column)
-            checks.append(Check(rel, column, "ExpectColumnValuesToBeInSet",
-                                {"column": column, "value_set": sorted({*ENUMS[enum], "other"})},
-                                BLOCKING, f"canonical {enum}"))
+            checks.append(
+                Check(
+                    rel,
+                    column,
+                    "ExpectColumnValuesToBeInSet",
+                    {"column": column, "value_set": sorted({*ENUMS[enum], "other"})},
+                    BLOCKING,
+                    f"canonical {enum}",
+                )
+            )
     derived = {}
     if table_name == "survey_responses":
         columns |= {"score", "survey_type"}
         for survey, (low, high) in SURVEY_SCALES.items():
-            checks.append(Check(rel, "score", "ExpectColumnValuesToBeBetween",
-                                {"column": "score", "min_value": low, "max_value": high,
-                                 "row_condition": f'survey_type=="{survey}"', "condition_parser": "pandas"},
-                                BLOCKING, f"{survey} score within {low}..{high}"))
+            checks.append(
+                Check(
+                    rel,
+                    "score",
+                    "ExpectColumnValuesToBeBetween",
+                    {
+                        "column": "score",
+                        "min_value": low,
+                        "max_value": high,
+                        "row_condition": f'survey_type=="{survey}"',
+                        "condition_parser": "pandas",
+                    },
+                    BLOCKING,
+                    f"{survey} score within {low}..{high}",
+                )
+            )
     if table_name == "calls":
         derived["unresolved_ticket_id"] = (
             "case when ticket_id is not null and not exists (select 1 from "
             f"{relation('tickets')} as t where t.ticket_id = stg_telephony__calls.ticket_id) then ticket_id end",
-            ("ticket_id",))
-        checks.append(Check(rel, "ticket_id", "ExpectColumnValuesToBeNull",
-                            {"column": "unresolved_ticket_id"}, WARNING,
-                            "ticket named by a call exists (else counted as orphan)"))
+            ("ticket_id",),
+        )
+        checks.append(
+            Check(
+                rel,
+                "ticket_id",
+                "ExpectColumnValuesToBeNull",
+                {"column": "unresolved_ticket_id"},
+                WARNING,
+                "ticket named by a call exists (else counted as orphan)",
+            )
+        )
     return Batch(rel.split(".")[1], rel, checks, columns=tuple(sorted(columns)), derived=derived)
 
 
 def reconciliation_batch() -> Batch:
     """raw rows = staged + quarantined + superseded, per table (blocking)."""
     rel = "audit.audit__row_reconciliation"
-    label = ("case when raw_rows <> staged_rows + quarantined_rows + superseded_rows then "
-             "source_table || ': raw ' || raw_rows || ' <> staged ' || staged_rows || ' + quarantined ' "
-             "|| quarantined_rows || ' + superseded ' || superseded_rows end")
+    label = (
+        "case when raw_rows <> staged_rows + quarantined_rows + superseded_rows then "
+        "source_table || ': raw ' || raw_rows || ' <> staged ' || staged_rows || ' + quarantined ' "
+        "|| quarantined_rows || ' + superseded ' || superseded_rows end"
+    )
     needs = ("source_table", "raw_rows", "staged_rows", "quarantined_rows", "superseded_rows")
     checks = [
-        Check(rel, None, "ExpectTableRowCountToEqual", {"value": len(TABLES)}, BLOCKING,
-              "one reconciliation row per raw table"),
-        Check(rel, "raw_rows", "ExpectColumnValuesToBeNull", {"column": "unreconciled"}, BLOCKING,
-              "raw = staged + quarantined + superseded"),
+        Check(
+            rel,
+            None,
+            "ExpectTableRowCountToEqual",
+            {"value": len(TABLES)},
+            BLOCKING,
+            "one reconciliation row per raw table",
+        ),
+        Check(
+            rel,
+            "raw_rows",
+            "ExpectColumnValuesToBeNull",
+            {"column": "unreconciled"},
+            BLOCKING,
+            "raw = staged + quarantined + superseded",
+        ),
     ]
-    return Batch("row_reconciliation", rel, checks, columns=("source_table",),
-                 derived={"unreconciled": (label, needs)})
+    return Batch(
+        "row_reconciliation", rel, checks, columns=("source_table",), derived={"unreconciled": (label, needs)}
+    )
 
 
 def orphans_batch() -> Batch:
     """Activity naming a customer that customers lacks: kept, counted (warning)."""
     rel = "audit.audit__orphan_customers"
     derived = {"orphan": ("source_table || ': ' || customer_id", ("source_table", "customer_id"))}
-    checks = [Check(rel, "customer_id", "ExpectColumnValuesToBeNull", {"column": "orphan"}, WARNING,
-                    "customer_id resolves to customers (orphans are kept and counted)")]
+    checks = [
+        Check(
+            rel,
+            "customer_id",
+            "ExpectColumnValuesToBeNull",
+            {"column": "orphan"},
+            WARNING,
+            "customer_id resolves to customers (orphans are kept and counted)",
+        )
+    ]
     return Batch("orphan_customers", rel, checks, derived=derived)
 
 

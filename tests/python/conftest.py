@@ -44,8 +44,12 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("demo")
     database = folder / "cx_metrics.duckdb"
     generate(folder / "raw", customers=400, days=122, start=date(2026, 6, 1), seed=42)
-    env = {**os.environ, "CX_TARGET": "duckdb", "CX_DUCKDB_PATH": str(database),
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env = {
+        **os.environ,
+        "CX_TARGET": "duckdb",
+        "CX_DUCKDB_PATH": str(database),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
     previous = os.environ.get("CX_DUCKDB_PATH")
     os.environ["CX_DUCKDB_PATH"] = str(database)
     try:
@@ -56,9 +60,29 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         else:
             os.environ["CX_DUCKDB_PATH"] = previous
     subprocess.run(
-        [sys.executable, "-m", "dbt.cli.main", "build", "--resource-type", "seed", "--resource-type", "model",
-         "--project-dir", str(REPO), "--profiles-dir", str(REPO / "profiles"), "--target", "duckdb",
-         "--target-path", str(folder / "target"), "--log-path", str(folder / "logs"), "--quiet"],
-        check=True, env=env, cwd=folder,
+        [
+            sys.executable,
+            "-m",
+            "dbt.cli.main",
+            "build",
+            "--resource-type",
+            "seed",
+            "--resource-type",
+            "model",
+            "--project-dir",
+            str(REPO),
+            "--profiles-dir",
+            str(REPO / "profiles"),
+            "--target",
+            "duckdb",
+            "--target-path",
+            str(folder / "target"),
+            "--log-path",
+            str(folder / "logs"),
+            "--quiet",
+        ],
+        check=True,
+        env=env,
+        cwd=folder,
     )
     return folder

@@ -49,7 +49,10 @@ def postgres_connection(dbname: str | None = None):
 
     env = os.environ.get
     return psycopg2.connect(
-        host=env("CX_PG_HOST", "127.0.0.1"), port=int(env("CX_PG_PORT", "5432")),
-        user=env("CX_PG_USER", "postgres"), password=env("CX_PG_PASSWORD", ""),
-        dbname=dbname or env("CX_PG_DATABASE", "cx_metrics"), connect_timeout=5,
+        host=env("CX_PG_HOST", "127.0.0.1"),
+        port=int(env("CX_PG_PORT", "5432")),
+        user=env("CX_PG_USER", "postgres"),
+        password=env("CX_PG_PASSWORD", ""),
+        dbname=dbname or env("CX_PG_DATABASE", "cx_metrics"),
+        connect_timeout=5,
     )

@@ -7,8 +7,18 @@ import shutil
 from pathlib import Path
 
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "raw"
-SURVEY_COLUMNS = ["response_id", "survey_type", "customer_id", "ticket_id", "call_id", "sent_at",
-                  "responded_at", "score", "comment", "_loaded_at"]
+SURVEY_COLUMNS = [
+    "response_id",
+    "survey_type",
+    "customer_id",
+    "ticket_id",
+    "call_id",
+    "sent_at",
+    "responded_at",
+    "score",
+    "comment",
+    "_loaded_at",
+]
 
 
 def fixture_folder(dest: Path, out_of_scale: int, rows: int = 100) -> Path:
@@ -20,6 +30,18 @@ def fixture_folder(dest: Path, out_of_scale: int, rows: int = 100) -> Path:
         writer.writerow(SURVEY_COLUMNS)
         for i in range(rows):
             score = 11 if i < out_of_scale else 8
-            writer.writerow([f"R{i:03d}", "nps", "C1", "", "", "2026-06-01 12:00:00",
-                             "2026-06-01 13:00:00", score, "", "2026-06-02 02:00:00"])
+            writer.writerow(
+                [
+                    f"R{i:03d}",
+                    "nps",
+                    "C1",
+                    "",
+                    "",
+                    "2026-06-01 12:00:00",
+                    "2026-06-01 13:00:00",
+                    score,
+                    "",
+                    "2026-06-02 02:00:00",
+                ]
+            )
     return dest

@@ -24,11 +24,43 @@ from cx_metrics.dbt import dbt_command
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "raw"
 EXTRA_LEGS = [
     # abandoned after 60 s: offered, not answered
-    ["L8", "", "inbound", "C3", "", "general", "2026-06-02 10:00:00", "", "2026-06-02 10:01:00", "",
-     "0", "0", "0", "false", "", "2026-06-03 02:00:00"],
+    [
+        "L8",
+        "",
+        "inbound",
+        "C3",
+        "",
+        "general",
+        "2026-06-02 10:00:00",
+        "",
+        "2026-06-02 10:01:00",
+        "",
+        "0",
+        "0",
+        "0",
+        "false",
+        "",
+        "2026-06-03 02:00:00",
+    ],
     # answered by A9, who is not in agents.csv
-    ["L9", "", "outbound", "C1", "", "general", "2026-06-03 10:00:00", "2026-06-03 10:00:05",
-     "2026-06-03 10:05:05", "A9", "280", "0", "20", "false", "resolved", "2026-06-04 02:00:00"],
+    [
+        "L9",
+        "",
+        "outbound",
+        "C1",
+        "",
+        "general",
+        "2026-06-03 10:00:00",
+        "2026-06-03 10:00:05",
+        "2026-06-03 10:05:05",
+        "A9",
+        "280",
+        "0",
+        "20",
+        "false",
+        "resolved",
+        "2026-06-04 02:00:00",
+    ],
 ]
 # The headline labels and the scorecard column each must equal.
 EXPECTED_COLUMNS = {
@@ -55,8 +87,13 @@ def warehouse(tmp_path_factory) -> Path:
         load_mod.load(raw, progress=lambda m: None)
         select = "+mart_scorecard_monthly +mart_agent_quality_monthly mart_queue_daily"
         for args in (["seed"], ["run", "--select", select]):
-            cmd = dbt_command(args, target="duckdb", target_path=tmp / "target", log_path=tmp / "logs",
-                              vars="{service_level_counts_abandons: false}")
+            cmd = dbt_command(
+                args,
+                target="duckdb",
+                target_path=tmp / "target",
+                log_path=tmp / "logs",
+                vars="{service_level_counts_abandons: false}",
+            )
             done = subprocess.run(cmd, check=False, capture_output=True, text=True)
             assert done.returncode == 0, done.stdout[-3000:]
     return path
@@ -72,8 +109,9 @@ def _rows(path: Path, sql: str) -> list[tuple]:
 
 def test_headline_equals_monthly_scorecard_without_abandons(warehouse, capsys):
     offered, answered, within = _rows(
-        warehouse, "select sum(offered_legs), sum(answered_legs), sum(answered_within_sl) "
-                   "from marts.mart_queue_daily")[0]
+        warehouse,
+        "select sum(offered_legs), sum(answered_legs), sum(answered_within_sl) from marts.mart_queue_daily",
+    )[0]
     assert (offered, answered, within) == (4, 3, 3), "the abandoned leg is offered, not answered"
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
@@ -87,8 +125,10 @@ def test_headline_equals_monthly_scorecard_without_abandons(warehouse, capsys):
             printed[match["label"]] = (match["month"], match["value"])
     for label, column in EXPECTED_COLUMNS.items():
         month, value = _rows(
-            warehouse, f"select month, {column} from marts.mart_scorecard_monthly "
-                       f"where {column} is not null order by month desc limit 1")[0]
+            warehouse,
+            f"select month, {column} from marts.mart_scorecard_monthly "
+            f"where {column} is not null order by month desc limit 1",
+        )[0]
         assert printed.get(label) == (f"{month:%Y-%m}", f"{value:.3f}"), (label, printed)
     # With abandons left out, service level divides by answered legs: 3 / 3, not 3 / 4.
     assert printed["service level"] == ("2026-06", "1.000")
@@ -100,22 +140,29 @@ def test_headline_figures_read_the_scorecard_row(warehouse):
         figures = {label: (month, value) for label, month, value in cli.headline_figures(con)}
     finally:
         con.close()
-    (month, service_level, ixs), = _rows(
-        warehouse, "select month, service_level, ixs from marts.mart_scorecard_monthly "
-                   "order by month desc limit 1")
+    ((month, service_level, ixs),) = _rows(
+        warehouse,
+        "select month, service_level, ixs from marts.mart_scorecard_monthly order by month desc limit 1",
+    )
     assert figures["service level"] == (month, service_level)
     assert figures["IXS"] == (month, ixs)
 
 
 def test_unknown_agent_work_cost_is_null_in_both_agent_marts(warehouse):
-    assert _rows(warehouse, "select is_known_agent, hourly_cost from marts.dim_agents "
-                            "where agent_id = 'A9'") == [(False, None)]
-    assert _rows(warehouse, "select answered_legs, work_cost from marts.mart_agent_daily "
-                            "where agent_id = 'A9'") == [(0, None)]
-    assert _rows(warehouse, "select evaluations, work_cost from marts.mart_agent_quality_monthly "
-                            "where agent_id = 'A9'") == [(0, None)]
-    known = _rows(warehouse, "select sum(daily.work_cost), max(quality.work_cost) "
-                             "from marts.mart_agent_daily as daily "
-                             "inner join marts.mart_agent_quality_monthly as quality "
-                             "on daily.agent_id = quality.agent_id where daily.agent_id = 'A1'")
+    assert _rows(
+        warehouse, "select is_known_agent, hourly_cost from marts.dim_agents where agent_id = 'A9'"
+    ) == [(False, None)]
+    assert _rows(
+        warehouse, "select answered_legs, work_cost from marts.mart_agent_daily where agent_id = 'A9'"
+    ) == [(0, None)]
+    assert _rows(
+        warehouse, "select evaluations, work_cost from marts.mart_agent_quality_monthly where agent_id = 'A9'"
+    ) == [(0, None)]
+    known = _rows(
+        warehouse,
+        "select sum(daily.work_cost), max(quality.work_cost) "
+        "from marts.mart_agent_daily as daily "
+        "inner join marts.mart_agent_quality_monthly as quality "
+        "on daily.agent_id = quality.agent_id where daily.agent_id = 'A1'",
+    )
     assert known[0][0] == pytest.approx(known[0][1])

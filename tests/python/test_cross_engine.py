@@ -63,7 +63,8 @@ def _relations(engine: str) -> list[tuple[str, str]]:
     return sorted(
         (node["schema"], node["alias"])
         for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["schema"] in SCHEMAS
+        if node["resource_type"] == "model"
+        and node["schema"] in SCHEMAS
         and node["config"].get("enabled", True)
     )
 
@@ -104,12 +105,16 @@ def _reader(engine: str):
 def built() -> list[str]:
     engines = [e for e in ENGINES if wanted(e) is None]
     if len(engines) < 2:
-        pytest.skip("cross-engine comparison needs two engines: " + "; ".join(
-            r for e in ENGINES if (r := wanted(e))))
+        pytest.skip(
+            "cross-engine comparison needs two engines: " + "; ".join(r for e in ENGINES if (r := wanted(e)))
+        )
     if os.environ.get("CX_ENGINES_PREBUILT") != "1":
         for engine in engines:
-            subprocess.run([str(REPO / "scripts" / "engine_fixture_build.sh"), engine], check=True,
-                           env={**os.environ, "CX_ENGINE_BUILD_DIR": str(BUILD_DIR)})
+            subprocess.run(
+                [str(REPO / "scripts" / "engine_fixture_build.sh"), engine],
+                check=True,
+                env={**os.environ, "CX_ENGINE_BUILD_DIR": str(BUILD_DIR)},
+            )
     return engines
 
 

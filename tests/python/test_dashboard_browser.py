@@ -33,9 +33,16 @@ pytest.importorskip("streamlit", reason="the [bi] extra (streamlit, selenium) is
 pytest.importorskip("selenium", reason="the [bi] extra (streamlit, selenium) is not installed")
 
 SCREENSHOTS = REPO / "build" / "test" / "screenshots"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-dev-shm-usage", "--window-size=1400,2200"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-dev-shm-usage",
+    "--window-size=1400,2200",
+]
 PAGE_TIMEOUT = 60
 
 
@@ -44,8 +51,12 @@ def _chromium() -> tuple[str, str]:
     if not (shutil.which("chromium") and shutil.which("chromedriver")):
         if not shutil.which("apt-get"):
             pytest.skip("chromium/chromedriver missing and no apt-get to install them")
-        done = subprocess.run("apt-get update -qq && apt-get install -y -qq chromium chromium-driver",
-                              shell=True, capture_output=True, text=True)
+        done = subprocess.run(
+            "apt-get update -qq && apt-get install -y -qq chromium chromium-driver",
+            shell=True,
+            capture_output=True,
+            text=True,
+        )
         assert done.returncode == 0, f"installing chromium failed:\n{done.stderr[-2000:]}"
     return shutil.which("chromium"), shutil.which("chromedriver")
 
@@ -61,9 +72,8 @@ def dashboard_url(demo_warehouse: Path):
     from cx_metrics.dashboard import serve_command
 
     port = _free_port()
-    env = {**os.environ, "CX_DUCKDB_PATH": str(demo_warehouse / "cx_metrics.duckdb"),
-           "PYTHONPATH": str(REPO)}
-    log = open(demo_warehouse / "streamlit.log", "w")
+    env = {**os.environ, "CX_DUCKDB_PATH": str(demo_warehouse / "cx_metrics.duckdb"), "PYTHONPATH": str(REPO)}
+    log = open(demo_warehouse / "streamlit.log", "w")  # noqa: SIM115 (closed when the server stops)
     server = subprocess.Popen(serve_command(port), env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -122,7 +132,9 @@ def expected(demo_warehouse: Path) -> dict:
         ).fetchone()
         queues = con.execute(
             "select queue, sum(answered_within_sl) / nullif(sum(offered_legs), 0) from marts.mart_queue_daily "
-            "where date_trunc('month', date_day) = ? group by queue", [month]).fetchall()
+            "where date_trunc('month', date_day) = ? group by queue",
+            [month],
+        ).fetchall()
     finally:
         con.close()
     assert fcr is not None and nps is not None and ixs is not None and queues, "nothing to compare"
@@ -191,7 +203,9 @@ def test_pages_match_the_dashboard_module() -> None:
 
 
 @pytest.mark.parametrize("page", list(PAGES))
-def test_page_renders_and_shows_the_marts_figures(page: str, browser, dashboard_url: str, expected: dict) -> None:
+def test_page_renders_and_shows_the_marts_figures(
+    page: str, browser, dashboard_url: str, expected: dict
+) -> None:
     title, labels = PAGES[page]
     tiles = _render(browser, dashboard_url, page, title)
     assert (SCREENSHOTS / f"{page}.png").stat().st_size > 10_000, "screenshot looks empty"
@@ -215,8 +229,9 @@ def test_every_page_has_an_exposure_naming_the_relations_it_reads() -> None:
     exposures = {}
     for path in (REPO / "models" / "exposures").glob("*.yml"):
         for exposure in yaml.safe_load(path.read_text()).get("exposures") or []:
-            exposures[exposure["name"]] = {re.fullmatch(r"ref\('(\w+)'\)", d).group(1)
-                                           for d in exposure["depends_on"]}
+            exposures[exposure["name"]] = {
+                re.fullmatch(r"ref\('(\w+)'\)", d).group(1) for d in exposure["depends_on"]
+            }
     # the month picker reads mart_scorecard_monthly on every page that has one
     picker = set(re.findall(r"marts\.(\w+)", inspect.getsource(dashboard.months)))
     for page in dashboard.PAGES:

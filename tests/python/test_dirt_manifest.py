@@ -34,10 +34,24 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, duckdb.DuckDB
     # dbt in its own process, as a user runs it: in-process dbt-duckdb keeps the
     # file open with settings a read-only connection here may not share.
     subprocess.run(
-        dbt_command(["build", "--select", "resource_type:seed", "staging", "audit",
-                     "--exclude", "test_type:unit", "--indirect-selection", "cautious"],
-                    target="duckdb", target_path=root / "target", log_path=root / "logs"),
-        check=True, env={**os.environ, "CX_DUCKDB_PATH": str(root / "wh.duckdb")},
+        dbt_command(
+            [
+                "build",
+                "--select",
+                "resource_type:seed",
+                "staging",
+                "audit",
+                "--exclude",
+                "test_type:unit",
+                "--indirect-selection",
+                "cautious",
+            ],
+            target="duckdb",
+            target_path=root / "target",
+            log_path=root / "logs",
+        ),
+        check=True,
+        env={**os.environ, "CX_DUCKDB_PATH": str(root / "wh.duckdb")},
         stdout=subprocess.DEVNULL,
     )
     con = duckdb.connect(str(root / "wh.duckdb"), read_only=True)
@@ -59,9 +73,15 @@ def test_every_class_is_injected(built) -> None:
     manifest, _ = built
     classes = {name for t in manifest["tables"].values() for name in t["dirt"]}
     assert classes >= {
-        "duplicates", "misspelt_enums", "unknown_enums", "negative_durations",
-        "ended_before_queued", "out_of_scale_scores", "orphan_customers",
-        "events_before_ticket", "late_rows",
+        "duplicates",
+        "misspelt_enums",
+        "unknown_enums",
+        "negative_durations",
+        "ended_before_queued",
+        "out_of_scale_scores",
+        "orphan_customers",
+        "events_before_ticket",
+        "late_rows",
     }
     for table in manifest["tables"].values():
         for entry in table["dirt"].values():
@@ -70,8 +90,10 @@ def test_every_class_is_injected(built) -> None:
 
 def test_raw_rows_reconcile_for_every_table(built) -> None:
     manifest, con = built
-    rows = con.execute("select source_table, raw_rows, staged_rows, quarantined_rows, superseded_rows "
-                       "from audit.audit__row_reconciliation").fetchall()
+    rows = con.execute(
+        "select source_table, raw_rows, staged_rows, quarantined_rows, superseded_rows "
+        "from audit.audit__row_reconciliation"
+    ).fetchall()
     assert {r[0] for r in rows} == set(TABLES)
     for table, raw, staged, quarantined, superseded in rows:
         assert raw == staged + quarantined + superseded, table
@@ -121,15 +143,19 @@ def test_misspelt_enums_are_normalised_not_other(built) -> None:
     reported = con.execute(
         "select coalesce(sum(row_count), 0) from audit.audit__unmapped_enum_values"
     ).fetchone()[0]
-    unknown = sum(len(t["dirt"].get("unknown_enums", {}).get("keys", [])) for t in manifest["tables"].values())
+    unknown = sum(
+        len(t["dirt"].get("unknown_enums", {}).get("keys", [])) for t in manifest["tables"].values()
+    )
     assert reported == unknown
 
 
 def test_unknown_enums_become_other(built) -> None:
     manifest, con = built
     entry = manifest["tables"]["tickets"]["dirt"]["unknown_enums"]
-    others = _keys(con, "select ticket_id from staging.stg_helpdesk__tickets "
-                        "where channel = 'other' or category = 'other'")
+    others = _keys(
+        con,
+        "select ticket_id from staging.stg_helpdesk__tickets where channel = 'other' or category = 'other'",
+    )
     assert set(entry["keys"]) <= others
 
 
@@ -138,8 +164,9 @@ def test_orphans_and_late_rows_are_kept_and_counted(built) -> None:
     for table, spec in manifest["tables"].items():
         orphans = spec["dirt"].get("orphan_customers")
         if orphans:
-            found = _keys(con, f"select record_key from audit.audit__orphan_customers "
-                               f"where source_table = '{table}'")
+            found = _keys(
+                con, f"select record_key from audit.audit__orphan_customers where source_table = '{table}'"
+            )
             assert found == set(orphans["keys"]), table
         late = spec["dirt"].get("late_rows")
         if late:

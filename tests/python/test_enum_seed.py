@@ -45,9 +45,19 @@ def test_seed_keys_are_normalised_and_canonical_values_valid() -> None:
 ZENDESK_SPELLINGS: dict[str, dict[str, str]] = {
     "ticket_status": {"hold": "pending", "on-hold": "pending", "On Hold": "pending"},
     "channel": {
-        "web": "web", "email": "email", "mail": "email", "chat": "chat", "native_messaging": "chat",
-        "voice": "phone", "voicemail": "phone", "twitter": "social", "facebook": "social",
-        "mobile_sdk": "web", "api": "other", "mobile": "other", "sample_ticket": "other",
+        "web": "web",
+        "email": "email",
+        "mail": "email",
+        "chat": "chat",
+        "native_messaging": "chat",
+        "voice": "phone",
+        "voicemail": "phone",
+        "twitter": "social",
+        "facebook": "social",
+        "mobile_sdk": "web",
+        "api": "other",
+        "mobile": "other",
+        "sample_ticket": "other",
     },
 }
 

@@ -28,9 +28,15 @@ DIRT_CLASSES = {
     "social_mentions": {"misspelt_enums"},
 }
 LATEST_TIMESTAMP = {
-    "customers": "created_at", "orders": "ordered_at", "returns": "returned_at",
-    "tickets": "updated_at", "ticket_events": "event_at", "calls": "ended_at",
-    "survey_responses": "responded_at", "qa_evaluations": "evaluated_at", "social_mentions": "posted_at",
+    "customers": "created_at",
+    "orders": "ordered_at",
+    "returns": "returned_at",
+    "tickets": "updated_at",
+    "ticket_events": "event_at",
+    "calls": "ended_at",
+    "survey_responses": "responded_at",
+    "qa_evaluations": "evaluated_at",
+    "social_mentions": "posted_at",
 }
 
 
@@ -39,8 +45,13 @@ def contract_arrow_type(contract_type: str) -> pa.DataType:
     if contract_type.startswith("decimal("):
         precision, scale = contract_type[8:-1].split(",")
         return pa.decimal128(int(precision), int(scale))
-    return {"text": pa.string(), "timestamp": pa.timestamp("us"), "date": pa.date32(),
-            "integer": pa.int64(), "boolean": pa.bool_()}[contract_type]
+    return {
+        "text": pa.string(),
+        "timestamp": pa.timestamp("us"),
+        "date": pa.date32(),
+        "integer": pa.int64(),
+        "boolean": pa.bool_(),
+    }[contract_type]
 
 
 def read(folder: Path, table: str) -> pd.DataFrame:
@@ -94,8 +105,13 @@ def test_every_table_has_exactly_the_contract_columns_and_types(clean: Path) -> 
 def test_manifest_of_a_clean_sample(clean: Path) -> None:
     manifest = json.loads((clean / "manifest.json").read_text())
     assert manifest["generator"] == "cx_metrics.generate"
-    assert (manifest["seed"], manifest["dirty_rate"], manifest["start"], manifest["days"],
-            manifest["customers"]) == (11, 0.0, "2026-03-02", 45, 4_000)
+    assert (
+        manifest["seed"],
+        manifest["dirty_rate"],
+        manifest["start"],
+        manifest["days"],
+        manifest["customers"],
+    ) == (11, 0.0, "2026-03-02", 45, 4_000)
     assert list(manifest["tables"]) == list(contract.TABLES)
     for name, entry in manifest["tables"].items():
         assert entry["dirt"] == {}
@@ -127,7 +143,8 @@ def test_call_legs_are_consistent(clean: Path) -> None:
     assert outbound.answered_at.notna().all() and outbound.parent_call_id.isna().all()
     # every transferred leg has a child in another queue, answered by another agent
     child = calls.dropna(subset=["parent_call_id"]).merge(
-        calls, left_on="parent_call_id", right_on="call_id", suffixes=("", "_parent"))
+        calls, left_on="parent_call_id", right_on="call_id", suffixes=("", "_parent")
+    )
     assert len(child) == calls.parent_call_id.notna().sum()
     assert child.transferred_parent.all()
     assert (child.queue != child.queue_parent).all()
@@ -158,8 +175,9 @@ def test_ticket_logs_agree_with_tickets(clean: Path) -> None:
     assert first.index.is_unique and (first.reindex(tickets.index) == tickets.created_at).all()
     ordered = events.sort_values(["event_at", "event_id"])
     changes = ordered[ordered.event_type == "status_change"]
-    assert (tickets.status == changes.groupby("ticket_id").new_status.last()
-            .reindex(tickets.index).fillna("new")).all()
+    assert (
+        tickets.status == changes.groupby("ticket_id").new_status.last().reindex(tickets.index).fillna("new")
+    ).all()
     last_solve = changes[changes.new_status == "solved"].groupby("ticket_id").event_at.max()
     solved = tickets.status.isin(["solved", "closed"])
     assert (tickets.solved_at[solved] == last_solve.reindex(tickets.index)[solved]).all()
@@ -199,8 +217,12 @@ def test_every_customer_and_agent_reference_exists(clean: Path) -> None:
     for table in ("calls", "tickets", "survey_responses", "orders", "social_mentions"):
         ids = read(clean, table).customer_id.dropna()
         assert ids.isin(customers.index).all(), table
-    for table, column in (("calls", "agent_id"), ("tickets", "assignee_agent_id"),
-                          ("ticket_events", "agent_id"), ("qa_evaluations", "agent_id")):
+    for table, column in (
+        ("calls", "agent_id"),
+        ("tickets", "assignee_agent_id"),
+        ("ticket_events", "agent_id"),
+        ("qa_evaluations", "agent_id"),
+    ):
         assert set(read(clean, table)[column].dropna()) <= agents, table
     calls = read(clean, "calls").dropna(subset=["customer_id"])
     since = customers.created_at.reindex(calls.customer_id).to_numpy()
@@ -269,8 +291,9 @@ def test_dirt_keys_show_their_dirt(dirty: tuple[Path, dict]) -> None:
     tickets = read(folder, "tickets")
     copies = tickets[tickets.ticket_id.duplicated(keep=False)].sort_values("_loaded_at")
     first, last = copies.groupby("ticket_id").first(), copies.groupby("ticket_id").last()
-    assert ((first.updated_at < last.updated_at)
-            & (first._loaded_at == last._loaded_at - pd.Timedelta(days=1))).all()
+    assert (
+        (first.updated_at < last.updated_at) & (first._loaded_at == last._loaded_at - pd.Timedelta(days=1))
+    ).all()
     variants = {raw for spellings in contract.ENUM_VARIANTS.values() for raw in spellings}
     misspelt = rows(folder, "tickets", keys("tickets", "misspelt_enums"))
     assert (misspelt.channel.isin(variants) | misspelt.category.isin(variants)).all()
@@ -285,8 +308,11 @@ def test_dirt_keys_show_their_dirt(dirty: tuple[Path, dict]) -> None:
     assert (calls[["talk_seconds", "hold_seconds", "acw_seconds"]].min(axis=1) < 0).all()
     backwards = rows(folder, "calls", keys("calls", "ended_before_queued"))
     assert ((backwards.ended_at < backwards.queued_at) & backwards.answered_at.isna()).all()
-    assert rows(folder, "calls", keys("calls", "misspelt_enums")).direction.isin(
-        contract.ENUM_VARIANTS["direction"]).all()
+    assert (
+        rows(folder, "calls", keys("calls", "misspelt_enums"))
+        .direction.isin(contract.ENUM_VARIANTS["direction"])
+        .all()
+    )
 
     created = tickets.drop_duplicates("ticket_id").set_index("ticket_id").created_at
     events = rows(folder, "ticket_events", keys("ticket_events", "negative_durations"))
@@ -306,18 +332,27 @@ def test_dirt_keys_show_their_dirt(dirty: tuple[Path, dict]) -> None:
     waited = late.responded_at - late.sent_at
     assert waited.between(pd.Timedelta(days=4), pd.Timedelta(days=14)).all()
     assert late.responded_at.max() < SMALL_END
-    assert rows(folder, "survey_responses", keys("survey_responses", "misspelt_enums")).survey_type.isin(
-        contract.ENUM_VARIANTS["survey_type"]).all()
+    assert (
+        rows(folder, "survey_responses", keys("survey_responses", "misspelt_enums"))
+        .survey_type.isin(contract.ENUM_VARIANTS["survey_type"])
+        .all()
+    )
     qa = rows(folder, "qa_evaluations", keys("qa_evaluations", "out_of_scale_scores"))
     assert qa.empathy_score.isin([0, 6]).all()
-    assert rows(folder, "social_mentions", keys("social_mentions", "misspelt_enums")).sentiment.isin(
-        contract.ENUM_VARIANTS["sentiment"]).all()
+    assert (
+        rows(folder, "social_mentions", keys("social_mentions", "misspelt_enums"))
+        .sentiment.isin(contract.ENUM_VARIANTS["sentiment"])
+        .all()
+    )
 
 
 def test_misspellings_map_back_to_the_true_value(clean: Path, dirty: tuple[Path, dict]) -> None:
     folder, manifest = dirty
-    for table, column in (("calls", "direction"), ("survey_responses", "survey_type"),
-                          ("social_mentions", "sentiment")):
+    for table, column in (
+        ("calls", "direction"),
+        ("survey_responses", "survey_type"),
+        ("social_mentions", "sentiment"),
+    ):
         key = contract.TABLES[table].primary_key
         spelt = rows(folder, table, manifest["tables"][table]["dirt"]["misspelt_enums"]["keys"])
         truth = read(clean, table).set_index(key)[column].reindex(spelt[key])
@@ -407,12 +442,17 @@ def one(con: duckdb.DuckDBPyConnection, sql: str) -> float:
 
 def test_phone_efficiency_is_believable(warehouse: duckdb.DuckDBPyConnection) -> None:
     inbound = "from calls where direction = 'inbound'"
-    aht = one(warehouse, f"select avg(talk_seconds + hold_seconds + acw_seconds) / 60 {inbound} "
-                         "and answered_at is not null")
+    aht = one(
+        warehouse,
+        f"select avg(talk_seconds + hold_seconds + acw_seconds) / 60 {inbound} and answered_at is not null",
+    )
     transfer = one(warehouse, f"select avg(transferred::int) {inbound} and answered_at is not null")
     abandon = one(warehouse, f"select avg((answered_at is null)::int) {inbound}")
-    service = one(warehouse, f"""select count(*) filter (where epoch(answered_at - queued_at) <= 20)
-        / count(*) filter (where answered_at is not null or epoch(ended_at - queued_at) >= 5) {inbound}""")
+    service = one(
+        warehouse,
+        f"""select count(*) filter (where epoch(answered_at - queued_at) <= 20)
+        / count(*) filter (where answered_at is not null or epoch(ended_at - queued_at) >= 5) {inbound}""",
+    )
     assert 5 <= aht <= 8
     assert 0.05 <= transfer <= 0.15
     assert 0.03 <= abandon <= 0.12
@@ -425,21 +465,28 @@ def test_contacts_volume_mix_and_fcr_are_believable(warehouse: duckdb.DuckDBPyCo
     assert one(warehouse, "select count(distinct channel) from contacts") >= 4
     assert 0.40 <= one(warehouse, "select avg((channel = 'phone')::int) from contacts") <= 0.52
     assert 0.01 <= one(warehouse, "select avg((customer_id is null)::int) from contacts") <= 0.04
-    fcr = one(warehouse, """
+    fcr = one(
+        warehouse,
+        """
         select avg((a.resolved and not exists (
             select 1 from contacts b where b.customer_id = a.customer_id and b.category = a.category
               and b.start > a.start and b.start <= a.start + interval 7 day))::int)
         from contacts a
         where a.handled and a.customer_id is not null
-          and a.start + interval 7 day <= (select max(start) from contacts)""")
+          and a.start + interval 7 day <= (select max(start) from contacts)""",
+    )
     assert 0.62 <= fcr <= 0.78
 
 
 def test_experience_scores_are_believable(warehouse: duckdb.DuckDBPyConnection) -> None:
-    nps = one(warehouse, "select 100 * (avg((score >= 9)::int) - avg((score <= 6)::int)) "
-                         "from survey_responses where survey_type = 'nps'")
-    csat = one(warehouse, "select 100 * avg((score >= 4)::int) "
-                          "from survey_responses where survey_type = 'csat'")
+    nps = one(
+        warehouse,
+        "select 100 * (avg((score >= 9)::int) - avg((score <= 6)::int)) "
+        "from survey_responses where survey_type = 'nps'",
+    )
+    csat = one(
+        warehouse, "select 100 * avg((score >= 4)::int) from survey_responses where survey_type = 'csat'"
+    )
     ces = one(warehouse, "select avg(score) from survey_responses where survey_type = 'ces'")
     resolved_csat, unresolved_csat = warehouse.execute("""
         select avg(s.score) filter (where c.disposition = 'resolved'),
@@ -468,10 +515,13 @@ def test_help_soon_after_an_order_halves_no_fault_returns(warehouse: duckdb.Duck
 
 
 def test_reopens_and_open_tickets_exist(warehouse: duckdb.DuckDBPyConnection) -> None:
-    reopen = one(warehouse, """
+    reopen = one(
+        warehouse,
+        """
         with s as (
             select ticket_id, min(event_at) filter (where new_status = 'solved') as solved,
                    max(event_at) filter (where new_status in ('open', 'pending')) as back
             from ticket_events where event_type = 'status_change' group by ticket_id)
-        select avg((back > solved)::int) from s where solved is not null""")
+        select avg((back > solved)::int) from s where solved is not null""",
+    )
     assert 0.05 <= reopen <= 0.12

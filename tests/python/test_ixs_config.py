@@ -39,9 +39,16 @@ TWO_COMPONENTS = {
 def dbt(args: list[str], tmp_path: Path, ixs: dict | None = None) -> subprocess.CompletedProcess[str]:
     """Run dbt on this project with private target/log folders (and `ixs` as --vars)."""
     command = [
-        str(DBT), *args,
-        "--project-dir", str(REPO), "--profiles-dir", str(REPO / "profiles"),
-        "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"),
+        str(DBT),
+        *args,
+        "--project-dir",
+        str(REPO),
+        "--profiles-dir",
+        str(REPO / "profiles"),
+        "--target-path",
+        str(tmp_path / "target"),
+        "--log-path",
+        str(tmp_path / "logs"),
     ]
     if ixs is not None:
         command += ["--vars", json.dumps({"ixs": ixs})]

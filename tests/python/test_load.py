@@ -34,15 +34,25 @@ def _rewrite_csv(path: Path, edit) -> None:
 def test_loads_every_table_with_contract_types(raw_folder: Path, warehouse: Path) -> None:
     counts = load(raw_folder)
     assert counts == {
-        "customers": 5, "products": 2, "orders": 4, "returns": 2, "agents": 2, "tickets": 5,
-        "ticket_events": 9, "calls": 8, "survey_responses": 4, "qa_evaluations": 2,
+        "customers": 5,
+        "products": 2,
+        "orders": 4,
+        "returns": 2,
+        "agents": 2,
+        "tickets": 5,
+        "ticket_events": 9,
+        "calls": 8,
+        "survey_responses": 4,
+        "qa_evaluations": 2,
         "social_mentions": 2,
     }
     con = duckdb.connect(str(warehouse), read_only=True)
-    types = dict(con.execute(
-        "select column_name, data_type from information_schema.columns "
-        "where table_schema = 'raw' and table_name = 'calls'"
-    ).fetchall())
+    types = dict(
+        con.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = 'raw' and table_name = 'calls'"
+        ).fetchall()
+    )
     con.close()
     assert types["queued_at"] == "TIMESTAMP"
     assert types["talk_seconds"] == "BIGINT"
@@ -51,8 +61,10 @@ def test_loads_every_table_with_contract_types(raw_folder: Path, warehouse: Path
 
 
 def test_extra_columns_are_ignored(raw_folder: Path, warehouse: Path) -> None:
-    _rewrite_csv(raw_folder / "agents.csv",
-                 lambda rows: ([{**r, "shoe_size": "42"} for r in rows], [*rows[0], "shoe_size"]))
+    _rewrite_csv(
+        raw_folder / "agents.csv",
+        lambda rows: ([{**r, "shoe_size": "42"} for r in rows], [*rows[0], "shoe_size"]),
+    )
     load(raw_folder)
     con = duckdb.connect(str(warehouse), read_only=True)
     cols = [r[0] for r in con.execute("describe raw.agents").fetchall()]
@@ -67,9 +79,13 @@ def test_missing_column_names_file_table_column_and_keeps_previous_tables(
     before = _rows(warehouse, "calls")
     # A second export: more calls, but the surveys file lost a column.
     _rewrite_csv(raw_folder / "calls.csv", lambda rows: (rows + rows[:1], list(rows[0])))
-    _rewrite_csv(raw_folder / "survey_responses.csv",
-                 lambda rows: ([{k: v for k, v in r.items() if k != "score"} for r in rows],
-                               [k for k in rows[0] if k != "score"]))
+    _rewrite_csv(
+        raw_folder / "survey_responses.csv",
+        lambda rows: (
+            [{k: v for k, v in r.items() if k != "score"} for r in rows],
+            [k for k in rows[0] if k != "score"],
+        ),
+    )
     with pytest.raises(LoadError) as err:
         load(raw_folder)
     message = str(err.value)
@@ -93,9 +109,12 @@ def test_wrong_type_names_the_column_and_a_sample(raw_folder: Path, warehouse: P
 def _tables(database: Path) -> set[str]:
     con = duckdb.connect(str(database), read_only=True)
     try:
-        return {r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'raw'"
-        ).fetchall()}
+        return {
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'raw'"
+            ).fetchall()
+        }
     finally:
         con.close()
 
@@ -109,8 +128,10 @@ def test_unreadable_file_is_named(raw_folder: Path, warehouse: Path) -> None:
 
 def test_parquet_and_csv_of_one_table_is_ambiguous(raw_folder: Path, warehouse: Path) -> None:
     con = duckdb.connect()
-    con.execute(f"copy (select * from read_csv('{raw_folder / 'agents.csv'}')) "
-                f"to '{raw_folder / 'agents.parquet'}' (format parquet)")
+    con.execute(
+        f"copy (select * from read_csv('{raw_folder / 'agents.csv'}')) "
+        f"to '{raw_folder / 'agents.parquet'}' (format parquet)"
+    )
     con.close()
     with pytest.raises(LoadError, match="both a .parquet and a .csv"):
         load(raw_folder)
@@ -119,7 +140,9 @@ def test_parquet_and_csv_of_one_table_is_ambiguous(raw_folder: Path, warehouse: 
 def test_parquet_is_loaded_like_csv(raw_folder: Path, warehouse: Path) -> None:
     con = duckdb.connect()
     src = raw_folder / "calls.csv"
-    con.execute(f"copy (select * from read_csv('{src}')) to '{raw_folder / 'calls.parquet'}' (format parquet)")
+    con.execute(
+        f"copy (select * from read_csv('{src}')) to '{raw_folder / 'calls.parquet'}' (format parquet)"
+    )
     con.close()
     src.unlink()
     assert load(raw_folder)["calls"] == 8
@@ -140,9 +163,13 @@ def test_cli_exits_non_zero_with_the_message(raw_folder: Path, warehouse: Path, 
 def _record(database: Path) -> dict[str, tuple]:
     con = duckdb.connect(str(database), read_only=True)
     try:
-        return {r[0]: r[1:] for r in con.execute(
-            "select table_name, source_name, row_count, is_present, file_name, loaded_at is not null "
-            "from raw.cx_loaded_tables").fetchall()}
+        return {
+            r[0]: r[1:]
+            for r in con.execute(
+                "select table_name, source_name, row_count, is_present, file_name, loaded_at is not null "
+                "from raw.cx_loaded_tables"
+            ).fetchall()
+        }
     finally:
         con.close()
 
@@ -166,7 +193,9 @@ def test_a_subset_is_recorded_and_absent_tables_exist_empty(raw_folder: Path, wa
     assert columns == list(TABLES["calls"].columns)
 
 
-def test_a_later_load_keeps_the_record_of_the_other_tables(raw_folder: Path, warehouse: Path, tmp_path) -> None:
+def test_a_later_load_keeps_the_record_of_the_other_tables(
+    raw_folder: Path, warehouse: Path, tmp_path
+) -> None:
     load(raw_folder)
     first = _record(warehouse)
     only_calls = tmp_path / "only_calls"
@@ -176,8 +205,11 @@ def test_a_later_load_keeps_the_record_of_the_other_tables(raw_folder: Path, war
     load(only_calls)
     second = _record(warehouse)
     assert second["calls"] == ("telephony", 3, True, "calls.csv", True)
-    assert {t: r for t, r in second.items() if t != "calls"} == {t: r for t, r in first.items() if t != "calls"}
+    assert {t: r for t, r in second.items() if t != "calls"} == {
+        t: r for t, r in first.items() if t != "calls"
+    }
     assert _rows(warehouse, "tickets") == 5  # the tickets of the first load stay
+
 
 def test_spark_settings_come_from_the_profile_with_env_overrides(monkeypatch) -> None:
     # the loader's session and dbt's `spark` output read one definition (profiles/profiles.yml)

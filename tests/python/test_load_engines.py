@@ -16,8 +16,17 @@ from cx_metrics.load import LoadError, load
 from engines import postgres_connection, spark_session, wanted
 
 COUNTS = {
-    "customers": 5, "products": 2, "orders": 4, "returns": 2, "agents": 2, "tickets": 5,
-    "ticket_events": 9, "calls": 8, "survey_responses": 4, "qa_evaluations": 2, "social_mentions": 2,
+    "customers": 5,
+    "products": 2,
+    "orders": 4,
+    "returns": 2,
+    "agents": 2,
+    "tickets": 5,
+    "ticket_events": 9,
+    "calls": 8,
+    "survey_responses": 4,
+    "qa_evaluations": 2,
+    "social_mentions": 2,
 }
 TEST_DATABASE = "cx_metrics_load_test"
 
@@ -38,6 +47,7 @@ def _drop_last_row(path: Path) -> None:
 
 
 # ---------------------------------------------------------------- postgres
+
 
 @pytest.fixture()
 def pg(monkeypatch: pytest.MonkeyPatch):
@@ -77,8 +87,10 @@ def test_postgres_load_uses_contract_types(raw_folder: Path, pg) -> None:
     assert load(raw_folder, target="postgres") == COUNTS
     assert _pg_counts(pg) == COUNTS
     with pg.cursor() as cur:
-        cur.execute("select column_name, data_type from information_schema.columns "
-                    "where table_schema = 'raw' and table_name = 'calls' order by ordinal_position")
+        cur.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = 'raw' and table_name = 'calls' order by ordinal_position"
+        )
         types = dict(cur.fetchall())
         cur.execute("select count(*) from raw.calls where answered_at is null")
         unanswered = cur.fetchone()[0]
@@ -110,6 +122,7 @@ def test_postgres_failure_inside_the_load_rolls_everything_back(raw_folder: Path
 
 # ---------------------------------------------------------------- spark
 
+
 @pytest.fixture(scope="module")
 def spark():
     if reason := wanted("spark"):
@@ -122,7 +135,9 @@ def _spark_counts(spark) -> dict[str, int]:
 
 
 def _leftovers(spark) -> list[str]:
-    return [r.tableName for r in spark.sql("show tables in raw").collect() if r.tableName.endswith("__cx_new")]
+    return [
+        r.tableName for r in spark.sql("show tables in raw").collect() if r.tableName.endswith("__cx_new")
+    ]
 
 
 def test_spark_load_then_failures_leave_previous_tables(raw_folder: Path, spark, monkeypatch) -> None:

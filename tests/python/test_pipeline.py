@@ -25,8 +25,14 @@ MART_QUERY = "select date_day, queue, offered_legs, service_level from marts.mar
 
 
 def _options(tmp: Path, **extra) -> BuildOptions:
-    return BuildOptions(dirt_threshold=0.6, dbt_target_path=tmp / "target", dbt_log_path=tmp / "logs",
-                        reports_dir=tmp / "reports", progress=lambda m: None, **extra)
+    return BuildOptions(
+        dirt_threshold=0.6,
+        dbt_target_path=tmp / "target",
+        dbt_log_path=tmp / "logs",
+        reports_dir=tmp / "reports",
+        progress=lambda m: None,
+        **extra,
+    )
 
 
 def _query(database: Path, sql: str = MART_QUERY) -> list[tuple]:
@@ -59,13 +65,19 @@ def published(good, tmp_path, monkeypatch) -> Path:
 
 def test_one_percent_out_of_scale_warns_quarantines_and_publishes(good):
     assert good["marts"], "the good build published mart rows"
-    quarantined = _query(good["published"], "select record_key, reason_code from "
-                         "quarantine.quarantine_surveys__survey_responses")
+    quarantined = _query(
+        good["published"],
+        "select record_key, reason_code from quarantine.quarantine_surveys__survey_responses",
+    )
     assert quarantined == [("R000", "score_out_of_scale")]
     report = json.loads((good["result"].report_dir / "quality_report.json").read_text())
     assert report["outcome"] == "published"
-    score = [c for layer in report["layers"] for c in layer["checks"]
-             if c["table"] == "raw.survey_responses" and c["column"] == "score" and c["status"] == "warn"]
+    score = [
+        c
+        for layer in report["layers"]
+        for c in layer["checks"]
+        if c["table"] == "raw.survey_responses" and c["column"] == "score" and c["status"] == "warn"
+    ]
     assert score and score[0]["unexpected_share"] == pytest.approx(0.01)
     docs = good["result"].report_dir / "data_docs"
     assert (docs / "index.html").exists()
@@ -118,8 +130,11 @@ def _project_without_dedupe(folder: Path) -> Path:
     macro = folder / "macros" / "staging" / "quarantine.sql"
     text = macro.read_text()
     assert "where _quarantine_reason is null and not _is_superseded" in text
-    macro.write_text(text.replace("where _quarantine_reason is null and not _is_superseded",
-                                  "where _quarantine_reason is null"))
+    macro.write_text(
+        text.replace(
+            "where _quarantine_reason is null and not _is_superseded", "where _quarantine_reason is null"
+        )
+    )
     return folder
 
 
@@ -131,8 +146,10 @@ def test_duplicate_keys_in_staging_stop_at_staging_and_keep_old_marts(good, publ
     message = str(stop.value)
     assert message.startswith("stopped at layer staging (dbt build): dbt build failed: ")
     assert "unique_stg_telephony__calls_call_id (fail: Got 1 result, configured to fail if != 0)" in message
-    assert ("layer staging: staging.stg_commerce__customers.customer_id: expect_column_values_to_be_unique "
-            "failed; 2 of 4 rows (50.0%); sample ['C3', 'C3']") in message
+    assert (
+        "layer staging: staging.stg_commerce__customers.customer_id: expect_column_values_to_be_unique "
+        "failed; 2 of 4 rows (50.0%); sample ['C3', 'C3']"
+    ) in message
     assert _query(published) == good["marts"]
     assert build_file_for(published).exists(), "the failed build is kept for inspection"
 
@@ -155,4 +172,6 @@ def test_mart_rate_outside_0_1_stops_at_marts_and_keeps_old_marts(good, publishe
         f"{rows} of {rows} rows (100.0%); sample {[1.5] * min(rows, 5)}"
     )
     assert _query(published) == good["marts"]
-    assert _query(build_file_for(published), "select distinct service_level from marts.mart_queue_daily") == [(1.5,)]
+    assert _query(build_file_for(published), "select distinct service_level from marts.mart_queue_daily") == [
+        (1.5,)
+    ]

@@ -25,15 +25,26 @@ TEST_DATABASE = "cx_metrics_publish_test"
 READER = "cx_metrics_reader_test"
 MART_QUERY = "select date_day, queue, offered_legs, service_level from marts.mart_queue_daily order by 1, 2"
 # One extra e-mail ticket an agent answered: one more contact, handled, on 2026-06-01.
-EXTRA_TICKET = ("T5,C2,email,billing,P1,normal,solved,A1,2026-06-01 11:00:00,2026-06-01 11:30:00,"
-                "2026-06-01 11:30:00,2026-06-02 02:00:00\n")
-EXTRA_EVENTS = ("E90,T5,2026-06-01 11:00:00,created,,,,2026-06-02 02:00:00\n"
-                "E91,T5,2026-06-01 11:10:00,agent_reply,A1,,120,2026-06-02 02:00:00\n")
+EXTRA_TICKET = (
+    "T5,C2,email,billing,P1,normal,solved,A1,2026-06-01 11:00:00,2026-06-01 11:30:00,"
+    "2026-06-01 11:30:00,2026-06-02 02:00:00\n"
+)
+EXTRA_EVENTS = (
+    "E90,T5,2026-06-01 11:00:00,created,,,,2026-06-02 02:00:00\n"
+    "E91,T5,2026-06-01 11:10:00,agent_reply,A1,,120,2026-06-02 02:00:00\n"
+)
 
 
 def _options(tmp: Path, **extra) -> BuildOptions:
-    return BuildOptions(target="postgres", dirt_threshold=0.6, dbt_target_path=tmp / "target",
-                        dbt_log_path=tmp / "logs", reports_dir=tmp / "reports", progress=lambda m: None, **extra)
+    return BuildOptions(
+        target="postgres",
+        dirt_threshold=0.6,
+        dbt_target_path=tmp / "target",
+        dbt_log_path=tmp / "logs",
+        reports_dir=tmp / "reports",
+        progress=lambda m: None,
+        **extra,
+    )
 
 
 def _query(sql: str = MART_QUERY, role: str | None = None) -> list[tuple]:
@@ -87,8 +98,11 @@ def test_guarded_build_checks_in_postgres_and_publishes(good):
     assert not {s for s in schemas if s.endswith(("__shadow", "__previous"))}
     layers = {layer.layer: layer for layer in good["result"].layers}
     assert set(layers) == {"raw", "staging", "marts"} and all(layer.passed for layer in layers.values())
-    score = [c for c in layers["raw"].results if c.table == "raw.survey_responses" and c.column == "score"
-             and c.status == "warn"]
+    score = [
+        c
+        for c in layers["raw"].results
+        if c.table == "raw.survey_responses" and c.column == "score" and c.status == "warn"
+    ]
     assert score and (score[0].unexpected_count, score[0].element_count) == (1, 100)
     assert (good["result"].report_dir / "quality_report.json").exists()
 
@@ -97,13 +111,15 @@ def test_reader_role_reads_marts_only_and_cannot_write(good):
     assert _query("select count(*) from marts.fct_contacts", role=READER) == [(5,)]
     import psycopg2
 
-    for sql in ("select count(*) from raw.calls",
-                "select count(*) from quarantine.quarantine_surveys__survey_responses",
-                "select count(*) from staging.stg_telephony__calls",
-                "insert into marts.fct_contacts select * from marts.fct_contacts",
-                "delete from marts.mart_queue_daily",
-                "create table marts.scratch (x int)",
-                "drop table marts.mart_queue_daily"):
+    for sql in (
+        "select count(*) from raw.calls",
+        "select count(*) from quarantine.quarantine_surveys__survey_responses",
+        "select count(*) from staging.stg_telephony__calls",
+        "insert into marts.fct_contacts select * from marts.fct_contacts",
+        "delete from marts.mart_queue_daily",
+        "create table marts.scratch (x int)",
+        "drop table marts.mart_queue_daily",
+    ):
         with pytest.raises(psycopg2.errors.InsufficientPrivilege):
             _query(sql, role=READER)
     assert _query() == good["marts"]
@@ -126,8 +142,9 @@ def test_blocking_mart_check_stops_and_keeps_published_marts(good, tmp_path):
         f"{rows} of {rows} rows (100.0%); sample {[1.5] * min(rows, 5)}"
     )
     assert _query() == good["marts"]
-    assert _query("select distinct service_level from marts__shadow.mart_queue_daily") == [(1.5,)], \
+    assert _query("select distinct service_level from marts__shadow.mart_queue_daily") == [(1.5,)], (
         "the failed build is kept in the shadow schemas"
+    )
 
 
 def test_dbt_failure_stops_at_staging_and_keeps_published_marts(good, tmp_path):
@@ -136,16 +153,20 @@ def test_dbt_failure_stops_at_staging_and_keeps_published_marts(good, tmp_path):
     assert (stop.value.layer, stop.value.step) == ("staging", "dbt build")
     message = str(stop.value)
     assert "unique_stg_telephony__calls_call_id (fail: Got 1 result, configured to fail if != 0)" in message
-    assert ("layer staging: staging.stg_commerce__customers.customer_id: expect_column_values_to_be_unique "
-            "failed; 2 of 4 rows (50.0%)") in message
+    assert (
+        "layer staging: staging.stg_commerce__customers.customer_id: expect_column_values_to_be_unique "
+        "failed; 2 of 4 rows (50.0%)"
+    ) in message
     assert _query() == good["marts"]
     assert {"staging__shadow", "seeds__shadow"} <= _schemas() and "marts__shadow" not in _schemas()
     assert _query("select count(*) from marts.fct_contacts", role=READER) == [(5,)]
 
 
-READS = ("select count(*) from marts.fct_contacts",
-         "select sum(handled_contacts) from marts.mart_fcr_daily",
-         "select count(*) from dashboards.fcr_days")
+READS = (
+    "select count(*) from marts.fct_contacts",
+    "select sum(handled_contacts) from marts.mart_fcr_daily",
+    "select count(*) from dashboards.fcr_days",
+)
 
 
 def _state(role: str | None = READER) -> tuple:
@@ -157,8 +178,10 @@ def test_reader_sees_old_or_new_set_never_a_mix_during_a_build(good, tmp_path):
     con = postgres_connection(TEST_DATABASE)
     with con, con.cursor() as cur:  # a dashboard's own view on a mart, granted to the reader
         cur.execute("create schema if not exists dashboards")
-        cur.execute("create or replace view dashboards.fcr_days as select date_day, channel, handled_contacts "
-                    "from marts.mart_fcr_daily where handled_contacts > 0")
+        cur.execute(
+            "create or replace view dashboards.fcr_days as select date_day, channel, handled_contacts "
+            "from marts.mart_fcr_daily where handled_contacts > 0"
+        )
         cur.execute(f"grant usage on schema dashboards to {READER}")
         cur.execute(f"grant select on dashboards.fcr_days to {READER}")
     con.close()
@@ -214,17 +237,21 @@ def test_reader_sees_old_or_new_set_never_a_mix_during_a_build(good, tmp_path):
 
 # ---------------------------------------------------------------- pure helpers (no server needed)
 
+
 def test_shadow_rewrite_leaves_labels_and_raw_alone():
     from cx_metrics.quality.postgres import PostgresWarehouse
 
     warehouse = PostgresWarehouse("h", 1, "u", "", "d", suffix="__shadow")
-    sql = ("select 'marts.mart_queue_daily: ' || x, (select count(*) from marts.fct_call_legs) "
-           "from staging.stg_telephony__calls as stg_telephony__calls join raw.tickets as t "
-           "on t.ticket_id = stg_telephony__calls.ticket_id where table_schema = 'marts'")
+    sql = (
+        "select 'marts.mart_queue_daily: ' || x, (select count(*) from marts.fct_call_legs) "
+        "from staging.stg_telephony__calls as stg_telephony__calls join raw.tickets as t "
+        "on t.ticket_id = stg_telephony__calls.ticket_id where table_schema = 'marts'"
+    )
     assert warehouse.rewrite(sql) == (
         "select 'marts.mart_queue_daily: ' || x, (select count(*) from marts__shadow.fct_call_legs) "
         "from staging__shadow.stg_telephony__calls as stg_telephony__calls join raw.tickets as t "
-        "on t.ticket_id = stg_telephony__calls.ticket_id where table_schema = 'marts__shadow'")
+        "on t.ticket_id = stg_telephony__calls.ticket_id where table_schema = 'marts__shadow'"
+    )
     assert PostgresWarehouse("h", 1, "u", "", "d").rewrite(sql) == sql
 
 
@@ -232,12 +259,25 @@ def test_pandas_row_condition_becomes_gx_sql_syntax():
     from cx_metrics.quality.postgres import sql_check
     from cx_metrics.quality.runner import Check
 
-    check = Check("raw.survey_responses", "score", "ExpectColumnValuesToBeBetween",
-                  {"column": "score", "min_value": 0, "max_value": 10, "row_condition": 'survey_type__key=="nps"',
-                   "condition_parser": "pandas"})
-    assert sql_check(check).kwargs == {"column": "score", "min_value": 0, "max_value": 10,
-                                       "row_condition": 'col("survey_type__key")=="nps"',
-                                       "condition_parser": "great_expectations"}
+    check = Check(
+        "raw.survey_responses",
+        "score",
+        "ExpectColumnValuesToBeBetween",
+        {
+            "column": "score",
+            "min_value": 0,
+            "max_value": 10,
+            "row_condition": 'survey_type__key=="nps"',
+            "condition_parser": "pandas",
+        },
+    )
+    assert sql_check(check).kwargs == {
+        "column": "score",
+        "min_value": 0,
+        "max_value": 10,
+        "row_condition": 'col("survey_type__key")=="nps"',
+        "condition_parser": "great_expectations",
+    }
 
 
 def test_shadow_vars_keep_the_callers_vars():
@@ -245,7 +285,8 @@ def test_shadow_vars_keep_the_callers_vars():
 
     assert shadow_vars(None) == '{"cx_schema_suffix": "__shadow"}'
     assert shadow_vars("{cx_test_break_staging_dedupe: true}") == (
-        '{"cx_test_break_staging_dedupe": true, "cx_schema_suffix": "__shadow"}')
+        '{"cx_test_break_staging_dedupe": true, "cx_schema_suffix": "__shadow"}'
+    )
 
 
 # ---------------------------------------------------------------- the swap on its own (no dbt)
@@ -274,10 +315,16 @@ def swap_db():
     con = postgres_connection(SWAP_DATABASE)
     con.autocommit = True
     with con.cursor() as cur:
-        for sql in ("create schema marts", "create table marts.t as select 1 as x",
-                    f"grant usage on schema marts to {OTHER}", f"grant select on marts.t to {OTHER}",
-                    "create schema dashboards", "create view dashboards.v as select * from marts.t",
-                    "create schema marts__shadow", "create table marts__shadow.t as select 2 as x"):
+        for sql in (
+            "create schema marts",
+            "create table marts.t as select 1 as x",
+            f"grant usage on schema marts to {OTHER}",
+            f"grant select on marts.t to {OTHER}",
+            "create schema dashboards",
+            "create view dashboards.v as select * from marts.t",
+            "create schema marts__shadow",
+            "create table marts__shadow.t as select 2 as x",
+        ):
             cur.execute(sql)
     yield con
     con.close()

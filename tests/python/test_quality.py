@@ -31,8 +31,13 @@ def _survey_score_results(quality: QualityRun, tmp_path: Path, out_of_scale: int
     load_mod.load(fixture_folder(tmp_path / "raw", out_of_scale), progress=lambda m: None)
     database = load_mod.duckdb_path()
     result = quality.validate("raw", database, raw.suite(database, REPO, dirt_threshold=0.05))
-    return [r for r in result.results if r.table == "raw.survey_responses" and r.column == "score"
-            and r.kwargs.get("row_condition") == 'survey_type__key=="nps"'][0]
+    return [
+        r
+        for r in result.results
+        if r.table == "raw.survey_responses"
+        and r.column == "score"
+        and r.kwargs.get("row_condition") == 'survey_type__key=="nps"'
+    ][0]
 
 
 def test_one_percent_out_of_scale_warns_with_its_share(quality, tmp_path, monkeypatch):
@@ -56,15 +61,26 @@ def test_report_json_holds_every_check(quality, tmp_path, monkeypatch):
     write_report(tmp_path / "r.json", {"run_id": "x"}, quality.layers)
     body = json.loads((tmp_path / "r.json").read_text())
     checks = body["layers"][-1]["checks"]
-    assert {"layer", "table", "column", "expectation", "severity", "status", "observed", "sample"} <= set(checks[0])
+    assert {"layer", "table", "column", "expectation", "severity", "status", "observed", "sample"} <= set(
+        checks[0]
+    )
     assert any(c["status"] == "warn" and c["unexpected_share"] == pytest.approx(0.01) for c in checks)
 
 
-@pytest.mark.parametrize("column, rule", [
-    ("service_level", (0, 1)), ("abandon_rate", (0, 1)), ("nps", (-100, 100)), ("ixs", (0, 100)),
-    ("aht_p50_seconds", (0, None)), ("first_reply_seconds_avg", (0, None)), ("work_cost", (0, None)),
-    ("long_interaction_minutes", (0, None)), ("answered_legs", None),
-])
+@pytest.mark.parametrize(
+    "column, rule",
+    [
+        ("service_level", (0, 1)),
+        ("abandon_rate", (0, 1)),
+        ("nps", (-100, 100)),
+        ("ixs", (0, 100)),
+        ("aht_p50_seconds", (0, None)),
+        ("first_reply_seconds_avg", (0, None)),
+        ("work_cost", (0, None)),
+        ("long_interaction_minutes", (0, None)),
+        ("answered_legs", None),
+    ],
+)
 def test_mart_rules_follow_column_names(column, rule):
     got = marts.column_rule(column)
     assert (got[:2] if got else None) == rule
@@ -111,7 +127,8 @@ def test_gx_import_defers_distribution_modules(tmp_path):
         "assert round(kl.stats.entropy([0.5, 0.5]), 4) == 0.6931  # the real scipy.stats, loaded now\n"
         "import scipy.stats, altair\n"
         "assert not isinstance(scipy.stats, _OnFirstUse) and not isinstance(altair, _OnFirstUse)\n"
-        "print('deferred')\n")
+        "print('deferred')\n"
+    )
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().endswith("deferred")

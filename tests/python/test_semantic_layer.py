@@ -32,17 +32,33 @@ REQUESTS = {
     "scorecard": {"saved_query": "scorecard_monthly"},
     "queue_daily": {"saved_query": "queue_daily"},
     "fcr": {"saved_query": "fcr_by_channel_category_monthly"},
-    "experience": {"metrics": ["nps", "csat", "ces", "nps_responses"],
-                   "group_by": ["metric_time__month", "survey_response__survey_channel"]},
-    "volume": {"metrics": ["tickets_per_100_customers", "channel_switch_rate"],
-               "group_by": ["metric_time__month"]},
+    "experience": {
+        "metrics": ["nps", "csat", "ces", "nps_responses"],
+        "group_by": ["metric_time__month", "survey_response__survey_channel"],
+    },
+    "volume": {
+        "metrics": ["tickets_per_100_customers", "channel_switch_rate"],
+        "group_by": ["metric_time__month"],
+    },
     "product": {"metrics": ["contacts_per_1000_units"], "group_by": ["metric_time__month", "product"]},
     "agent": {"metrics": ["aht_seconds", "work_cost"], "group_by": ["metric_time__day", "agent"]},
 }
 
-SCORECARD_RATES = ["aht_minutes", "asa_seconds", "service_level", "abandon_rate", "fcr_rate",
-                   "repeat_contact_rate", "callback_rate", "reopen_rate", "nps", "csat", "ces",
-                   "cost_per_contact", "ixs"]
+SCORECARD_RATES = [
+    "aht_minutes",
+    "asa_seconds",
+    "service_level",
+    "abandon_rate",
+    "fcr_rate",
+    "repeat_contact_rate",
+    "callback_rate",
+    "reopen_rate",
+    "nps",
+    "csat",
+    "ces",
+    "cost_per_contact",
+    "ixs",
+]
 SCORECARD_SUMS = ["contacts", "handled_contacts", "work_cost"]  # additive: MetricFlow gives null for none
 
 
@@ -80,7 +96,7 @@ def _duckdb_reader(path: Path):
         try:
             cur = con.execute(sql)
             names = [d[0] for d in cur.description]
-            return [{n: _plain(v) for n, v in zip(names, row)} for row in cur.fetchall()]
+            return [{n: _plain(v) for n, v in zip(names, row, strict=True)} for row in cur.fetchall()]
         finally:
             con.close()
 
@@ -94,7 +110,7 @@ def _postgres_reader():
             with con.cursor() as cur:
                 cur.execute(sql)
                 names = [d[0] for d in cur.description]
-                return [{n: _plain(v) for n, v in zip(names, row)} for row in cur.fetchall()]
+                return [{n: _plain(v) for n, v in zip(names, row, strict=True)} for row in cur.fetchall()]
         finally:
             con.close()
 
@@ -117,13 +133,17 @@ def warehouse(request, tmp_path_factory) -> Warehouse:
         folder = request.getfixturevalue("demo_warehouse")
         database = folder / "cx_metrics.duckdb"
         copy = _duckdb_copy(database, tmp_path_factory.mktemp("mf_demo"))
-        return Warehouse(name, "duckdb", folder / "target", {"CX_DUCKDB_PATH": str(copy)},
-                         _duckdb_reader(database))
+        return Warehouse(
+            name, "duckdb", folder / "target", {"CX_DUCKDB_PATH": str(copy)}, _duckdb_reader(database)
+        )
     if reason := wanted(name):
         pytest.skip(reason)
     if os.environ.get("CX_ENGINES_PREBUILT") != "1":
-        subprocess.run([str(REPO / "scripts" / "engine_fixture_build.sh"), name], check=True,
-                       env={**os.environ, "CX_ENGINE_BUILD_DIR": str(BUILD_DIR)})
+        subprocess.run(
+            [str(REPO / "scripts" / "engine_fixture_build.sh"), name],
+            check=True,
+            env={**os.environ, "CX_ENGINE_BUILD_DIR": str(BUILD_DIR)},
+        )
     target = BUILD_DIR / name / "target"
     if name == "duckdb":
         database = BUILD_DIR / "duckdb" / "fixtures.duckdb"
@@ -132,8 +152,13 @@ def warehouse(request, tmp_path_factory) -> Warehouse:
     return Warehouse(name, name, target, {}, _postgres_reader())
 
 
-def _compare(mf_rows: list[dict], mart_rows: list[dict], keys: dict[str, str], columns: dict[str, str],
-             zero_is_null: tuple[str, ...] = ()) -> list[str]:
+def _compare(
+    mf_rows: list[dict],
+    mart_rows: list[dict],
+    keys: dict[str, str],
+    columns: dict[str, str],
+    zero_is_null: tuple[str, ...] = (),
+) -> list[str]:
     """Differences between MetricFlow rows and mart rows matched on keys ({mf name: mart name})."""
     mart = {tuple(r[k] for k in keys.values()): r for r in mart_rows}
     problems = []
@@ -161,17 +186,36 @@ def test_scorecard_saved_query_equals_mart_scorecard_monthly(warehouse: Warehous
     mart = warehouse.read("select * from marts.mart_scorecard_monthly")
     assert any(r["fcr_rate"] is not None for r in mart), "no month with an FCR: nothing compared"
     columns = {c: c for c in SCORECARD_RATES + SCORECARD_SUMS}
-    problems = _compare(warehouse.mf["scorecard"], mart, {"metric_time__month": "month"}, columns,
-                        zero_is_null=tuple(SCORECARD_SUMS))
+    problems = _compare(
+        warehouse.mf["scorecard"],
+        mart,
+        {"metric_time__month": "month"},
+        columns,
+        zero_is_null=tuple(SCORECARD_SUMS),
+    )
     assert not problems, f"{warehouse.name}:\n" + "\n".join(problems)
 
 
 def test_queue_daily_saved_query_equals_mart_queue_daily(warehouse: Warehouse) -> None:
     mart = warehouse.read("select * from marts.mart_queue_daily")
-    columns = {c: c for c in ("offered_legs", "service_level", "abandon_rate", "asa_seconds", "aht_seconds",
-                              "aht_p50_seconds", "aht_p90_seconds")}
-    problems = _compare(warehouse.mf["queue_daily"], mart,
-                        {"metric_time__day": "date_day", "call_leg__queue": "queue"}, columns)
+    columns = {
+        c: c
+        for c in (
+            "offered_legs",
+            "service_level",
+            "abandon_rate",
+            "asa_seconds",
+            "aht_seconds",
+            "aht_p50_seconds",
+            "aht_p90_seconds",
+        )
+    }
+    problems = _compare(
+        warehouse.mf["queue_daily"],
+        mart,
+        {"metric_time__day": "date_day", "call_leg__queue": "queue"},
+        columns,
+    )
     assert not problems, f"{warehouse.name}:\n" + "\n".join(problems)
 
 
@@ -183,17 +227,30 @@ def test_monthly_fcr_is_a_ratio_of_sums_of_mart_fcr_daily(warehouse: Warehouse) 
         sums[key][1] += row["repeated_contacts"]
         sums[key][2] += row["evaluable_contacts"]
     expected = [
-        {"month": m, "channel": c, "category": g, "evaluable_contacts": e,
-         "fcr_rate": f / e if e else None, "repeat_contact_rate": r / e if e else None}
+        {
+            "month": m,
+            "channel": c,
+            "category": g,
+            "evaluable_contacts": e,
+            "fcr_rate": f / e if e else None,
+            "repeat_contact_rate": r / e if e else None,
+        }
         for (m, c, g), (f, r, e) in sums.items()
     ]
     assert any(r["evaluable_contacts"] for r in expected), "no evaluable contact: nothing compared"
     problems = _compare(
-        warehouse.mf["fcr"], expected,
-        {"metric_time__month": "month", "contact_outcome__channel": "channel",
-         "contact_outcome__category": "category"},
-        {"evaluable_contacts": "evaluable_contacts", "fcr_rate": "fcr_rate",
-         "repeat_contact_rate": "repeat_contact_rate"},
+        warehouse.mf["fcr"],
+        expected,
+        {
+            "metric_time__month": "month",
+            "contact_outcome__channel": "channel",
+            "contact_outcome__category": "category",
+        },
+        {
+            "evaluable_contacts": "evaluable_contacts",
+            "fcr_rate": "fcr_rate",
+            "repeat_contact_rate": "repeat_contact_rate",
+        },
         zero_is_null=("evaluable_contacts",),
     )
     assert not problems, f"{warehouse.name}:\n" + "\n".join(problems)
@@ -201,10 +258,13 @@ def test_monthly_fcr_is_a_ratio_of_sums_of_mart_fcr_daily(warehouse: Warehouse) 
 
 def test_experience_by_channel_equals_mart_experience_monthly(warehouse: Warehouse) -> None:
     mart = warehouse.read("select * from marts.mart_experience_monthly")
-    problems = _compare(warehouse.mf["experience"], mart,
-                        {"metric_time__month": "month", "survey_response__survey_channel": "channel"},
-                        {"nps": "nps", "csat": "csat", "ces": "ces", "nps_responses": "nps_responses"},
-                        zero_is_null=("nps_responses",))
+    problems = _compare(
+        warehouse.mf["experience"],
+        mart,
+        {"metric_time__month": "month", "survey_response__survey_channel": "channel"},
+        {"nps": "nps", "csat": "csat", "ces": "ces", "nps_responses": "nps_responses"},
+        zero_is_null=("nps_responses",),
+    )
     assert not problems, f"{warehouse.name}:\n" + "\n".join(problems)
 
 
@@ -215,25 +275,43 @@ def test_volume_and_switch_rates_equal_their_marts(warehouse: Warehouse) -> None
         switches[row["month"]][0] += row["repeats"] if row["is_channel_switch"] else 0
         switches[row["month"]][1] += row["repeats"]
     expected = [
-        {"month": month, "tickets_per_100_customers": row["tickets_per_100_customers"],
-         "channel_switch_rate": (switches[month][0] / switches[month][1]) if switches[month][1] else None}
+        {
+            "month": month,
+            "tickets_per_100_customers": row["tickets_per_100_customers"],
+            "channel_switch_rate": (switches[month][0] / switches[month][1]) if switches[month][1] else None,
+        }
         for month, row in volume.items()
     ]
-    problems = _compare(warehouse.mf["volume"], expected, {"metric_time__month": "month"},
-                        {"tickets_per_100_customers": "tickets_per_100_customers",
-                         "channel_switch_rate": "channel_switch_rate"})
+    problems = _compare(
+        warehouse.mf["volume"],
+        expected,
+        {"metric_time__month": "month"},
+        {
+            "tickets_per_100_customers": "tickets_per_100_customers",
+            "channel_switch_rate": "channel_switch_rate",
+        },
+    )
     assert not problems, f"{warehouse.name}:\n" + "\n".join(problems)
 
 
 def test_contacts_per_1000_units_equals_mart_product_contact_rate(warehouse: Warehouse) -> None:
     mart = warehouse.read("select * from marts.mart_product_contact_rate_monthly")
-    problems = _compare(warehouse.mf["product"], mart, {"metric_time__month": "month", "product": "product_id"},
-                        {"contacts_per_1000_units": "contacts_per_1000_units"})
+    problems = _compare(
+        warehouse.mf["product"],
+        mart,
+        {"metric_time__month": "month", "product": "product_id"},
+        {"contacts_per_1000_units": "contacts_per_1000_units"},
+    )
     assert not problems, f"{warehouse.name}:\n" + "\n".join(problems)
 
 
 def test_agent_aht_and_work_cost_equal_mart_agent_daily(warehouse: Warehouse) -> None:
     mart = warehouse.read("select * from marts.mart_agent_daily")
-    problems = _compare(warehouse.mf["agent"], mart, {"metric_time__day": "date_day", "agent": "agent_id"},
-                        {"aht_seconds": "aht_seconds", "work_cost": "work_cost"}, zero_is_null=("work_cost",))
+    problems = _compare(
+        warehouse.mf["agent"],
+        mart,
+        {"metric_time__day": "date_day", "agent": "agent_id"},
+        {"aht_seconds": "aht_seconds", "work_cost": "work_cost"},
+        zero_is_null=("work_cost",),
+    )
     assert not problems, f"{warehouse.name}:\n" + "\n".join(problems)

@@ -30,6 +30,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from conftest import FIXTURES, REPO
 from cx_metrics import load as load_mod
 from cx_metrics import sources
 from cx_metrics.contract import TABLES
@@ -37,7 +38,6 @@ from cx_metrics.dbt import dbt_command
 from cx_metrics.generate import generate
 from cx_metrics.pipeline import BuildOptions, build
 from cx_metrics.quality.marts import ROWS_FROM
-from conftest import FIXTURES, REPO
 
 PREBUILT = REPO / "build" / "engines" / "duckdb" / "fixtures.duckdb"
 
@@ -60,7 +60,9 @@ def _query(database: Path, sql: str) -> list[tuple]:
         con.close()
 
 
-def _subset(folder: Path, tables: tuple[str, ...], source: Path = FIXTURES, header_only: bool = False) -> Path:
+def _subset(
+    folder: Path, tables: tuple[str, ...], source: Path = FIXTURES, header_only: bool = False
+) -> Path:
     """A folder with `tables` from `source`; the others absent, or header-only files."""
     folder.mkdir(parents=True)
     for name in TABLES:
@@ -74,8 +76,9 @@ def _subset(folder: Path, tables: tuple[str, ...], source: Path = FIXTURES, head
 
 
 def _dbt_build(work: Path, vars_yaml: str | None) -> subprocess.CompletedProcess:
-    cmd = dbt_command(["build", "--exclude", "resource_type:unit_test"], "duckdb",
-                      work / "target", work / "logs", vars_yaml)
+    cmd = dbt_command(
+        ["build", "--exclude", "resource_type:unit_test"], "duckdb", work / "target", work / "logs", vars_yaml
+    )
     return subprocess.run(cmd, capture_output=True, text=True)
 
 
@@ -115,15 +118,26 @@ def guarded_helpdesk(tmp_path_factory, builds) -> dict:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CX_DUCKDB_PATH", str(published))
         load_mod.load(_subset(work / "helpdesk", HELPDESK, header_only=True), progress=lambda m: None)
-        result = build(BuildOptions(dirt_threshold=0.6, dbt_target_path=work / "target",
-                                    dbt_log_path=work / "logs", reports_dir=work / "reports",
-                                    progress=lambda m: None))
+        result = build(
+            BuildOptions(
+                dirt_threshold=0.6,
+                dbt_target_path=work / "target",
+                dbt_log_path=work / "logs",
+                reports_dir=work / "reports",
+                progress=lambda m: None,
+            )
+        )
     return {"published": published, "result": result}
 
 
 def _marts(database: Path) -> dict[str, int]:
-    names = [r[0] for r in _query(database, "select table_name from information_schema.tables "
-                                            "where table_schema = 'marts' order by 1")]
+    names = [
+        r[0]
+        for r in _query(
+            database,
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1",
+        )
+    ]
     return {n: _query(database, f"select count(*) from marts.{n}")[0][0] for n in names}
 
 
@@ -135,9 +149,9 @@ def _expect_marts(database: Path, present: tuple[str, ...], full: Path) -> None:
     """Every mart of the full build exists; a mart with a present source has rows, else none."""
     marts, full_marts = _marts(database), _marts(full)
     assert set(marts) == set(full_marts)
-    for relation, sources in ROWS_FROM.items():
+    for relation, needed in ROWS_FROM.items():
         name = relation.split(".")[1]
-        assert (marts[name] > 0) == any(t in present for t in sources), (name, marts[name])
+        assert (marts[name] > 0) == any(t in present for t in needed), (name, marts[name])
 
 
 # ---------------------------------------------------------------- helpdesk only, guarded
@@ -181,14 +195,23 @@ def test_helpdesk_only_as_of_is_latest_helpdesk_timestamp(guarded_helpdesk, buil
 
 def test_helpdesk_only_metrics_of_absent_sources_are_null(guarded_helpdesk):
     published = guarded_helpdesk["published"]
-    rows = _query(published, "select contacts, service_level, aht_minutes, abandon_rate, asa_seconds, revenue, "
-                             "nps, csat, compliance_rate, reopen_rate from marts.mart_scorecard_monthly")
+    rows = _query(
+        published,
+        "select contacts, service_level, aht_minutes, abandon_rate, asa_seconds, revenue, "
+        "nps, csat, compliance_rate, reopen_rate from marts.mart_scorecard_monthly",
+    )
     assert rows == [(3, None, None, None, None, None, None, None, None, 0.0)]
-    agents = _query(published, "select agent_id, answered_legs, handle_seconds_total, tickets_handled, "
-                               "work_cost from marts.mart_agent_daily order by 1")
+    agents = _query(
+        published,
+        "select agent_id, answered_legs, handle_seconds_total, tickets_handled, "
+        "work_cost from marts.mart_agent_daily order by 1",
+    )
     assert agents == [("A1", None, None, 1, 3.0)]
-    volume = _query(published, "select tickets_created, contacts, customers_at_month_end, "
-                               "tickets_per_100_customers from marts.mart_volume_monthly")
+    volume = _query(
+        published,
+        "select tickets_created, contacts, customers_at_month_end, "
+        "tickets_per_100_customers from marts.mart_volume_monthly",
+    )
     assert volume == [(3, 3, 3, 100.0)]
     quality = _query(published, "select count(*), count(evaluations) from marts.mart_agent_quality_monthly")
     assert quality[0][0] > 0 and quality[0][1] == 0
@@ -203,18 +226,26 @@ def test_combination_builds_the_marts_that_can_exist(builds, name):
 
 
 TICKET_SQL = ["select * from marts.fct_tickets", "select * from marts.mart_ticket_daily"]
-CALL_SQL = ["select * from marts.fct_call_legs", "select * from marts.mart_queue_daily",
-            "select month, service_level, asa_seconds, aht_minutes, abandon_rate "
-            "from marts.mart_scorecard_monthly where month = date '2026-06-01'"]
-SURVEY_SQL = ["select response_id, survey_type, score, nps_bucket, is_csat_satisfied, is_ces_easy "
-              "from marts.fct_survey_responses",
-              "select month, nps, csat, ces from marts.mart_scorecard_monthly where month = date '2026-06-01'"]
+CALL_SQL = [
+    "select * from marts.fct_call_legs",
+    "select * from marts.mart_queue_daily",
+    "select month, service_level, asa_seconds, aht_minutes, abandon_rate "
+    "from marts.mart_scorecard_monthly where month = date '2026-06-01'",
+]
+SURVEY_SQL = [
+    "select response_id, survey_type, score, nps_bucket, is_csat_satisfied, is_ces_easy "
+    "from marts.fct_survey_responses",
+    "select month, nps, csat, ces from marts.mart_scorecard_monthly where month = date '2026-06-01'",
+]
 
 
-@pytest.mark.parametrize("name, queries", [
-    ("helpdesk_surveys", TICKET_SQL + SURVEY_SQL),
-    ("telephony", CALL_SQL),
-])
+@pytest.mark.parametrize(
+    "name, queries",
+    [
+        ("helpdesk_surveys", TICKET_SQL + SURVEY_SQL),
+        ("telephony", CALL_SQL),
+    ],
+)
 def test_shared_numbers_equal_the_full_build(builds, name, queries):
     for sql in queries:
         subset, full = _rows(builds[name], sql), _rows(builds["all"], sql)
@@ -223,24 +254,37 @@ def test_shared_numbers_equal_the_full_build(builds, name, queries):
 
 def test_telephony_only_ticket_metrics_are_null(builds):
     db = builds["telephony"]
-    volume = _query(db, "select tickets_created, contacts, customers_at_month_end, tickets_per_100_customers, "
-                        "contacts_per_100_customers from marts.mart_volume_monthly "
-                        "where month = date '2026-06-01'")
+    volume = _query(
+        db,
+        "select tickets_created, contacts, customers_at_month_end, tickets_per_100_customers, "
+        "contacts_per_100_customers from marts.mart_volume_monthly "
+        "where month = date '2026-06-01'",
+    )
     assert volume[0][0] is None and volume[0][3] is None
     assert volume[0][1] > 0 and volume[0][4] is not None
-    card = _query(db, "select reopen_rate, revenue, nps, service_level from marts.mart_scorecard_monthly "
-                      "where month = date '2026-06-01'")
+    card = _query(
+        db,
+        "select reopen_rate, revenue, nps, service_level from marts.mart_scorecard_monthly "
+        "where month = date '2026-06-01'",
+    )
     assert card[0][:3] == (None, None, None) and card[0][3] is not None
     assert _query(db, "select count(*), count(tickets_handled) from marts.mart_agent_daily")[0][1] == 0
 
 
 def test_ixs_renormalises_over_components_with_data(builds):
-    ixs = dict(_query(builds["telephony"], "select metric, value is not null from marts.mart_ixs_components_monthly "
-                                          "where month = date '2026-06-01'"))
+    ixs = dict(
+        _query(
+            builds["telephony"],
+            "select metric, value is not null from marts.mart_ixs_components_monthly "
+            "where month = date '2026-06-01'",
+        )
+    )
     assert ixs["aht_minutes"] and ixs["abandon_rate"]
     assert not ixs["nps"] and not ixs["csat"] and not ixs["ces"]
-    used = _query(builds["telephony"], "select components_used, ixs from marts.mart_ixs_monthly "
-                                       "where month = date '2026-06-01'")
+    used = _query(
+        builds["telephony"],
+        "select components_used, ixs from marts.mart_ixs_monthly where month = date '2026-06-01'",
+    )
     assert used[0][0] == sum(ixs.values()) and used[0][1] is not None
 
 
@@ -254,8 +298,13 @@ def test_vars_override_the_record(builds):
         assert sources.present_tables(builds["telephony"]) == ["customers", "agents", "calls"]
         overrides = "{using_customers: false, using_tickets: true}"
         assert sources.present_tables(builds["telephony"], overrides) == ["agents", "tickets", "calls"]
-        result = subprocess.run(dbt_command(["compile", "--select", "mart_volume_monthly"], "duckdb",
-                                            target, work / "logs", overrides), capture_output=True, text=True)
+        result = subprocess.run(
+            dbt_command(
+                ["compile", "--select", "mart_volume_monthly"], "duckdb", target, work / "logs", overrides
+            ),
+            capture_output=True,
+            text=True,
+        )
         assert result.returncode == 0, result.stdout[-2000:]
         compiled = next(target.glob("compiled/**/mart_volume_monthly.sql")).read_text()
     assert "coalesce(ticket_counts.tickets_created, 0)" in compiled
@@ -278,8 +327,11 @@ def test_generated_telephony_only_builds(builds, tmp_path, monkeypatch):
     assert result.returncode == 0, result.stdout[-3000:]
     marts = _marts(warehouse)
     assert marts["fct_call_legs"] >= 10 and marts["mart_queue_daily"] > 0 and marts["fct_tickets"] == 0
-    card = _query(warehouse, "select count(*), count(service_level), count(reopen_rate), count(revenue) "
-                             "from marts.mart_scorecard_monthly")
+    card = _query(
+        warehouse,
+        "select count(*), count(service_level), count(reopen_rate), count(revenue) "
+        "from marts.mart_scorecard_monthly",
+    )
     assert card[0][1] > 0 and card[0][2:] == (0, 0)
 
 
@@ -297,8 +349,15 @@ PG_QUERIES = [
 
 
 def _plain(rows: list[tuple]) -> list[tuple]:
-    return sorted((tuple(float(v) if isinstance(v, (int, float)) or type(v).__name__ == "Decimal" else v
-                         for v in row) for row in rows), key=repr)
+    return sorted(
+        (
+            tuple(
+                float(v) if isinstance(v, (int, float)) or type(v).__name__ == "Decimal" else v for v in row
+            )
+            for row in rows
+        ),
+        key=repr,
+    )
 
 
 def test_postgres_helpdesk_only_builds_like_duckdb(guarded_helpdesk, builds, monkeypatch):
@@ -320,8 +379,12 @@ def test_postgres_helpdesk_only_builds_like_duckdb(guarded_helpdesk, builds, mon
     work = builds["work"]
     try:
         load_mod.load(_subset(work / "pg_helpdesk", HELPDESK), target="postgres", progress=lambda m: None)
-        cmd = dbt_command(["build", "--exclude", "resource_type:unit_test"], "postgres",
-                          work / "pg_target", work / "pg_logs")
+        cmd = dbt_command(
+            ["build", "--exclude", "resource_type:unit_test"],
+            "postgres",
+            work / "pg_target",
+            work / "pg_logs",
+        )
         result = subprocess.run(cmd, capture_output=True, text=True)
         assert result.returncode == 0, result.stdout[-3000:]
         con = postgres_connection(PG_DATABASE)

@@ -33,31 +33,44 @@ UNSCALABLE = ("BroadcastNestedLoopJoin", "CartesianProduct")
 _MONTHS = "the month spine: one row per month of the data, tens of rows, broadcast"
 ALLOWED: dict[str, list[tuple[str, str]]] = {
     "dim_dates": [
-        (r"BroadcastNestedLoopJoin Build\w+, Cross",
-         "dbt.generate_series(10000) cross joins 14 two-row tables and the spine its one-row bounds: "
-         "10,000 rows whatever the data"),
+        (
+            r"BroadcastNestedLoopJoin Build\w+, Cross",
+            "dbt.generate_series(10000) cross joins 14 two-row tables and the spine its one-row bounds: "
+            "10,000 rows whatever the data",
+        ),
     ],
     "int_reporting_months": [
-        (r"BroadcastNestedLoopJoin Build\w+, Cross",
-         "dbt.generate_series(400) cross joins two-row tables and the month numbers the one-row bounds: "
-         "400 rows whatever the data"),
+        (
+            r"BroadcastNestedLoopJoin Build\w+, Cross",
+            "dbt.generate_series(400) cross joins two-row tables and the month numbers the one-row bounds: "
+            "400 rows whatever the data",
+        ),
     ],
     "int_customer_value_windows": [
-        (r"BroadcastNestedLoopJoin Build\w+, Inner, \(created_date#\d+ <= month_last_day#\d+\)",
-         "every known customer x every month since their creation is the result itself (the no_contact "
-         "anchors); the other side is " + _MONTHS),
+        (
+            r"BroadcastNestedLoopJoin Build\w+, Inner, \(created_date#\d+ <= month_last_day#\d+\)",
+            "every known customer x every month since their creation is the result itself (the no_contact "
+            "anchors); the other side is " + _MONTHS,
+        ),
     ],
     "mart_product_contact_rate_monthly": [
-        (r"BroadcastNestedLoopJoin Build\w+, Cross$",
-         "the panel is months x products, two small dimensions (" + _MONTHS + "; a dozen products)"),
-        (r"BroadcastNestedLoopJoin Build\w+, Inner, \(\(month_last_day#\d+ >= ordered_date#\d+\) AND",
-         "units sold per product and day (bounded by the calendar x products) x " + _MONTHS
-         + ": the installed-base window"),
+        (
+            r"BroadcastNestedLoopJoin Build\w+, Cross$",
+            "the panel is months x products, two small dimensions (" + _MONTHS + "; a dozen products)",
+        ),
+        (
+            r"BroadcastNestedLoopJoin Build\w+, Inner, \(\(month_last_day#\d+ >= ordered_date#\d+\) AND",
+            "units sold per product and day (bounded by the calendar x products) x "
+            + _MONTHS
+            + ": the installed-base window",
+        ),
     ],
     "mart_volume_monthly": [
-        (r"BroadcastNestedLoopJoin Build\w+, Inner, \(last_reported_day#\d+ >= created_date#\d+\)",
-         "customers created by each month's end: customers x " + _MONTHS + " (an inner join, so Spark "
-         "broadcasts the months; a left join from the months would broadcast the customers)"),
+        (
+            r"BroadcastNestedLoopJoin Build\w+, Inner, \(last_reported_day#\d+ >= created_date#\d+\)",
+            "customers created by each month's end: customers x " + _MONTHS + " (an inner join, so Spark "
+            "broadcasts the months; a left join from the months would broadcast the customers)",
+        ),
     ],
 }
 
@@ -65,7 +78,8 @@ ALLOWED: dict[str, list[tuple[str, str]]] = {
 def _unallowed(name: str, plan: str) -> list[str]:
     allowed = [re.compile(pattern) for pattern, _ in ALLOWED.get(name, [])]
     return [
-        line.strip() for line in plan.splitlines()
+        line.strip()
+        for line in plan.splitlines()
         if any(op in line for op in UNSCALABLE) and not any(p.search(line) for p in allowed)
     ]
 
@@ -74,15 +88,21 @@ def _unallowed(name: str, plan: str) -> list[str]:
 def models() -> list[tuple[str, str]]:
     if reason := wanted("spark"):
         pytest.skip(reason)
-    manifest_path = Path(os.environ.get("CX_SPARK_PLAN_MANIFEST", BUILD_DIR / "spark" / "target" / "manifest.json"))
+    manifest_path = Path(
+        os.environ.get("CX_SPARK_PLAN_MANIFEST", BUILD_DIR / "spark" / "target" / "manifest.json")
+    )
     if os.environ.get("CX_ENGINES_PREBUILT") != "1" and "CX_SPARK_PLAN_MANIFEST" not in os.environ:
-        subprocess.run([str(REPO / "scripts" / "engine_fixture_build.sh"), "spark"], check=True,
-                       env={**os.environ, "CX_ENGINE_BUILD_DIR": str(BUILD_DIR)})
+        subprocess.run(
+            [str(REPO / "scripts" / "engine_fixture_build.sh"), "spark"],
+            check=True,
+            env={**os.environ, "CX_ENGINE_BUILD_DIR": str(BUILD_DIR)},
+        )
     manifest = json.loads(manifest_path.read_text())
     found = sorted(
         (node["name"], node.get("compiled_code") or "")
         for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["config"].get("enabled", True)
+        if node["resource_type"] == "model"
+        and node["config"].get("enabled", True)
         and node["config"].get("materialized") != "ephemeral"
     )
     assert found, f"no models in {manifest_path}"
@@ -95,14 +115,18 @@ def test_no_model_plans_a_nested_loop_or_cartesian_join(models: list[tuple[str, 
     if "CX_SPARK_PLAN_MANIFEST" in os.environ:  # a partial compile: check what it compiled
         models = [(name, sql) for name, sql in models if sql.strip()]
     else:
-        assert not uncompiled, f"no compiled SQL in the manifest for {uncompiled} (did the Spark build run them?)"
+        assert not uncompiled, (
+            f"no compiled SQL in the manifest for {uncompiled} (did the Spark build run them?)"
+        )
     found = []
     for name, sql in models:
         plan = spark.sql(f"explain {sql}").collect()[0][0]
         if lines := _unallowed(name, plan):
             found.append(f"{name}:\n    " + "\n    ".join(line[:300] for line in lines))
-    assert not found, ("physical plans that do not scale (rewrite as an equality join or a scalar subquery, or "
-                       "add the join to ALLOWED with the reason it is bounded):\n" + "\n".join(found))
+    assert not found, (
+        "physical plans that do not scale (rewrite as an equality join or a scalar subquery, or "
+        "add the join to ALLOWED with the reason it is bounded):\n" + "\n".join(found)
+    )
 
 
 def test_allowed_names_real_models_and_gives_reasons(models: list[tuple[str, str]]) -> None:
