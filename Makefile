@@ -11,7 +11,7 @@ export GX_ANALYTICS_ENABLED := false
 # Test-only artefacts (warehouses, dbt target/logs per engine), apart from the demo's.
 TEST_DIR := build/test
 ENGINES := duckdb,postgres,spark
-PY_SOURCES := cx_metrics tests benchmarks
+PY_SOURCES := cx_metrics tests benchmarks scripts
 
 .PHONY: demo dashboard test install install-test install-bi lint engines pytest clean
 
