@@ -48,8 +48,10 @@ def recorded(con: duckdb.DuckDBPyConnection) -> dict[str, bool]:
 
 
 def present_tables(database: Path, dbt_vars: str | None = None) -> list[str]:
-    """The present contract tables of a DuckDB warehouse, in contract order."""
-    con = duckdb.connect(str(database), read_only=True)
+    """The present contract tables of a warehouse (a DuckDB file or a PostgresWarehouse), in contract order."""
+    from cx_metrics.quality.runner import connect_read_only  # runner imports this module's callers
+
+    con = connect_read_only(database)
     try:
         found = recorded(con)
     finally:
