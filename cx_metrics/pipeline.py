@@ -33,7 +33,12 @@ from cx_metrics.quality import marts, raw, staging
 from cx_metrics.quality.runner import LayerResult, QualityRun, connect_read_only, write_report
 
 DEFAULT_DIRT_THRESHOLD = 0.05
-UPSTREAM = ["resource_type:seed", "path:models/staging", "path:models/audit"]
+# dbt layers in build order (README "Layers"): every model carries exactly one of these
+# tags (dbt_project.yml) and reads only its own or an earlier layer (tests/python/test_layers.py).
+DBT_LAYERS = ("staging", "audit", "intermediate", "facts", "metrics", "scorecard")
+# The first dbt step: seeds and the layers the staging checks look at. The second step
+# builds everything else (the later layers, their tests, exposures, semantic models).
+UPSTREAM = ["resource_type:seed", "tag:staging", "tag:audit"]
 LAYERS = ("raw", "staging", "marts")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -389,7 +394,7 @@ def build(options: BuildOptions | None = None) -> BuildResult:
         # The Data Docs pages of raw and staging are written in a thread while dbt (a
         # subprocess) builds the marts; the mart pages and the index come at the end.
         run.quality.render_docs_in_background()
-        with run.step("dbt build: intermediate and marts (+ tests)"):
+        with run.step("dbt build: intermediate, facts, metrics, scorecard (+ tests)"):
             run.dbt_layer("marts", ["--exclude", *UPSTREAM, "--indirect-selection", "buildable"])
         if options.before_mart_checks:
             options.before_mart_checks(run.build_file)

@@ -65,7 +65,7 @@ def build_postgres(options: BuildOptions) -> BuildResult:
         with run.step("staging checks"):
             run.check("staging", warehouse)
         run.quality.render_docs_in_background()
-        with run.step("dbt build into shadow schemas: intermediate and marts (+ tests)"):
+        with run.step("dbt build into shadow schemas: intermediate, facts, metrics, scorecard (+ tests)"):
             run.dbt_layer("marts", ["--exclude", *UPSTREAM, "--indirect-selection", "buildable"])
         if options.before_mart_checks:
             options.before_mart_checks(warehouse)

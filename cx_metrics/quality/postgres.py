@@ -42,7 +42,7 @@ from cx_metrics.quality.runner import (
 )
 
 # Schemas dbt builds (generate_schema_name); raw is written by the loader and never shadowed.
-DBT_SCHEMAS = ("seeds", "staging", "quarantine", "audit", "intermediate", "marts", "main")
+DBT_SCHEMAS = ("seeds", "staging", "quarantine", "audit", "intermediate", "metric_inputs", "marts", "main")
 # Contract type -> the name Postgres' format_type() gives it (cx_metrics.load.POSTGRES_TYPES).
 PG_FORMAT = {
     "text": "text",

@@ -1,11 +1,11 @@
 {#
     scorecard_metrics(): the scorecard's metrics in column order, the one
     list mart_scorecard_monthly, mart_scorecard_daily,
-    int_scorecard_metrics_monthly, scorecard_rates and the IXS validation
+    input_scorecard_metrics_monthly, scorecard_rates and the IXS validation
     read (a singular test holds the models' YAML to it). Each is
     {name, source, daily}: source `counts` = a rate or count of
-    int_scorecard_daily_counts (scorecard_rates), `retention` and
-    `deflection` = monthly cohorts (int_scorecard_metrics_monthly), `ixs` =
+    input_scorecard_daily_counts (scorecard_rates), `retention` and
+    `deflection` = monthly cohorts (input_scorecard_metrics_monthly), `ixs` =
     the IXS (mart_ixs_monthly); daily = also in mart_scorecard_daily.
     Adding a metric: add it here, define it where its source says, and give
     both scorecard marts' YAML its column and prev_ column.
@@ -72,7 +72,7 @@
     contact_outcome_counts(): the additive counts of fct_contact_outcomes
     behind FCR, repeat and call-back rates, as a select list (no trailing
     comma) over its columns: handled, evaluable, fcr, repeated, evaluable
-    phone and call-back contacts. int_scorecard_daily_counts and
+    phone and call-back contacts. input_scorecard_daily_counts and
     mart_fcr_daily both count with it.
 #}
 {% macro contact_outcome_counts() -%}

@@ -1,6 +1,6 @@
 {#
     scorecard_rates(relation): the scorecard metrics computed from the
-    additive counts of int_scorecard_daily_counts (summed to any grain) in
+    additive counts of input_scorecard_daily_counts (summed to any grain) in
     `relation`, as a select list (no trailing comma). Written once so the
     daily and monthly scorecards share every definition. `columns` picks a
     subset (default: every metric scorecard_metrics() lists with source

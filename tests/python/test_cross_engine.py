@@ -1,6 +1,6 @@
 """The same fixtures built on DuckDB, Postgres and Spark give the same relations.
 
-Every model in schemas staging, quarantine, audit, intermediate and marts (as
+Every model in schemas staging, quarantine, audit, intermediate, metric_inputs and marts (as
 listed in each build's manifest) is read from every engine in CX_ENGINES and
 compared row for row after normalising values (DECISIONLOG.md, "Engines"):
 timestamps and dates as ISO text, numbers (integer, decimal, double) as floats
@@ -24,7 +24,7 @@ import pytest
 from engines import BUILD_DIR, REPO, postgres_connection, spark_session, wanted
 
 ENGINES = ("duckdb", "postgres", "spark")
-SCHEMAS = ("staging", "quarantine", "audit", "intermediate", "marts")
+SCHEMAS = ("staging", "quarantine", "audit", "intermediate", "metric_inputs", "marts")
 TOLERANCE = 1e-9
 
 

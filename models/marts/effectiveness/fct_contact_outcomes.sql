@@ -11,7 +11,7 @@ contacts as (
 ),
 
 repeats as (
-    select * from {{ ref('int_contact_repeats') }}
+    select * from {{ ref('input_contact_repeats') }}
 ),
 
 as_of as (

@@ -10,7 +10,7 @@
 with
 
 metrics as (
-    select * from {{ ref('int_scorecard_metrics_monthly') }}
+    select * from {{ ref('input_scorecard_metrics_monthly') }}
 ),
 
 component_values as (

@@ -10,7 +10,7 @@
 with
 
 daily as (
-    select * from {{ ref('int_scorecard_daily_counts') }}
+    select * from {{ ref('input_scorecard_daily_counts') }}
 ),
 
 metrics as (

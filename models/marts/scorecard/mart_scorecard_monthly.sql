@@ -10,7 +10,7 @@ metrics as (
     select
         scorecard_metrics.*,
         ixs.ixs
-    from {{ ref('int_scorecard_metrics_monthly') }} as scorecard_metrics
+    from {{ ref('input_scorecard_metrics_monthly') }} as scorecard_metrics
     left join {{ ref('mart_ixs_monthly') }} as ixs
         on scorecard_metrics.month = ixs.month
 )

@@ -7,7 +7,7 @@
 with
 
 windows as (
-    select * from {{ ref('int_customer_value_windows') }}
+    select * from {{ ref('input_customer_value_windows') }}
 ),
 
 aggregated as (

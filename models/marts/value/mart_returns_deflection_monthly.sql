@@ -23,7 +23,7 @@ contacts as (
 ),
 
 value_windows as (
-    select * from {{ ref('int_customer_value_windows') }}
+    select * from {{ ref('input_customer_value_windows') }}
 ),
 
 agent_daily as (

@@ -12,7 +12,7 @@
 {%- set cohort_names = cx_metrics.scorecard_metric_names(sources=['retention', 'deflection']) %}
 {%- if (cohort_metrics.keys() | sort) != (cohort_names | sort) %}
     {{ exceptions.raise_compiler_error(
-        "int_scorecard_metrics_monthly defines " ~ (cohort_metrics.keys() | sort | join(', '))
+        "input_scorecard_metrics_monthly defines " ~ (cohort_metrics.keys() | sort | join(', '))
         ~ " but scorecard_metrics() lists " ~ (cohort_names | sort | join(', '))
     ) }}
 {%- endif %}
@@ -23,11 +23,11 @@
 with
 
 daily as (
-    select * from {{ ref('int_scorecard_daily_counts') }}
+    select * from {{ ref('input_scorecard_daily_counts') }}
 ),
 
 value_windows as (
-    select * from {{ ref('int_customer_value_windows') }}
+    select * from {{ ref('input_customer_value_windows') }}
 ),
 
 deflection as (
