@@ -182,6 +182,21 @@ TABLES: dict[str, Table] = {
 # table, read by dbt (macro source_present) and the quality suites.
 LOAD_RECORD = "cx_loaded_tables"
 
+# The business timestamps that define as_of, (table, column): the latest of them over the
+# present tables. dbt's list is the macro as_of_timestamps() (macros/sources/as_of_timestamps.sql,
+# read by int_as_of); tests/python/test_as_of_timestamp_lists.py fails when the two disagree.
+BUSINESS_TIMESTAMPS: list[tuple[str, str]] = [
+    ("calls", "ended_at"),
+    ("tickets", "updated_at"),
+    ("tickets", "solved_at"),
+    ("ticket_events", "event_at"),
+    ("survey_responses", "responded_at"),
+    ("qa_evaluations", "evaluated_at"),
+    ("social_mentions", "posted_at"),
+    ("orders", "ordered_at"),
+    ("returns", "returned_at"),
+]
+
 # Canonical enum values (what staging normalises to). Unknown spellings map to "other".
 ENUMS: dict[str, tuple[str, ...]] = {
     "channel": ("email", "web", "chat", "phone", "social", "other"),
@@ -240,7 +255,9 @@ UNKNOWN_ENUM_VALUES: dict[str, tuple[str, ...]] = {
     "category": ("warranty_claim", "feedback"),
 }
 
-# Which raw column carries which enum (table, column) -> enum name.
+# Which raw column carries which enum (table, column) -> enum name. dbt's list is the macro
+# enum_columns() (macros/staging/enums.sql, read by audit__unmapped_enum_values) and the base
+# models normalise the same columns; tests/python/test_enum_column_lists.py fails when they disagree.
 ENUM_COLUMNS: dict[tuple[str, str], str] = {
     ("tickets", "channel"): "channel",
     ("tickets", "category"): "category",

@@ -15,7 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from cx_metrics.contract import DUCKDB_TYPES, ENUM_COLUMNS, QUARANTINE_REASONS, SURVEY_SCALES, TABLES
+from cx_metrics.contract import (
+    BUSINESS_TIMESTAMPS,
+    DUCKDB_TYPES,
+    ENUM_COLUMNS,
+    QUARANTINE_REASONS,
+    SURVEY_SCALES,
+    TABLES,
+)
 from cx_metrics.quality.runner import (
     BLOCKING,
     DIRT,
@@ -51,19 +58,6 @@ ORDERINGS: list[tuple[str, str, str]] = [
     ("calls", "answered_at", "queued_at"),
     ("calls", "ended_at", "answered_at"),
     ("survey_responses", "responded_at", "sent_at"),
-]
-
-# The business timestamps that define as_of (same list as int_as_of).
-BUSINESS_TIMESTAMPS: list[tuple[str, str]] = [
-    ("calls", "ended_at"),
-    ("tickets", "updated_at"),
-    ("tickets", "solved_at"),
-    ("ticket_events", "event_at"),
-    ("survey_responses", "responded_at"),
-    ("qa_evaluations", "evaluated_at"),
-    ("social_mentions", "posted_at"),
-    ("orders", "ordered_at"),
-    ("returns", "returned_at"),
 ]
 
 

@@ -26,3 +26,27 @@
         else 'other'
     end
 {%- endmacro %}
+
+{#
+    The raw enum columns, (source, table, column, enum_name): the one list dbt
+    reads (audit__unmapped_enum_values). Each base model normalises its columns
+    of this list through enum_map/enum_value, and cx_metrics/contract.py holds
+    the same list as ENUM_COLUMNS for the raw quality suite;
+    tests/python/test_enum_column_lists.py fails when the three disagree.
+#}
+{% macro enum_columns() -%}
+    {{ return([
+        ('helpdesk', 'tickets', 'channel', 'channel'),
+        ('helpdesk', 'tickets', 'category', 'category'),
+        ('helpdesk', 'tickets', 'priority', 'priority'),
+        ('helpdesk', 'tickets', 'status', 'ticket_status'),
+        ('helpdesk', 'ticket_events', 'event_type', 'event_type'),
+        ('helpdesk', 'ticket_events', 'new_status', 'ticket_status'),
+        ('telephony', 'calls', 'direction', 'direction'),
+        ('telephony', 'calls', 'disposition', 'disposition'),
+        ('surveys', 'survey_responses', 'survey_type', 'survey_type'),
+        ('commerce', 'customers', 'segment', 'segment'),
+        ('commerce', 'returns', 'reason', 'return_reason'),
+        ('social', 'social_mentions', 'sentiment', 'sentiment'),
+    ]) }}
+{%- endmacro %}

@@ -3,22 +3,10 @@
     how many rows carry it. Staging keeps those rows and maps the value to
     `other`; this report (and its warn-level test) says which spellings to add
     to the seed. An absent source (macros/sources/source_present.sql) reports nothing.
+    The columns come from the macro enum_columns() (macros/staging/enums.sql).
 -#}
 
-{%- set enum_columns = [
-    ('helpdesk', 'tickets', 'channel', 'channel'),
-    ('helpdesk', 'tickets', 'category', 'category'),
-    ('helpdesk', 'tickets', 'priority', 'priority'),
-    ('helpdesk', 'tickets', 'status', 'ticket_status'),
-    ('helpdesk', 'ticket_events', 'event_type', 'event_type'),
-    ('helpdesk', 'ticket_events', 'new_status', 'ticket_status'),
-    ('telephony', 'calls', 'direction', 'direction'),
-    ('telephony', 'calls', 'disposition', 'disposition'),
-    ('surveys', 'survey_responses', 'survey_type', 'survey_type'),
-    ('commerce', 'customers', 'segment', 'segment'),
-    ('commerce', 'returns', 'reason', 'return_reason'),
-    ('social', 'social_mentions', 'sentiment', 'sentiment'),
-] -%}
+{%- set enum_columns = cx_metrics.enum_columns() -%}
 
 with
 

@@ -3,65 +3,33 @@
     business timestamp in the clean staged data (never the wall clock, never
     _loaded_at), so two builds of the same data give the same numbers. Only
     present sources count: an absent one (macros/sources/source_present.sql)
-    has no staged rows, so its max() is null and drops out.
+    has no staged rows, so its max() is null and drops out. The timestamps are
+    the macro as_of_timestamps() (macros/sources/as_of_timestamps.sql).
 -#}
 {%- set as_of_override = 'cast(null as ' ~ dbt.type_timestamp() ~ ')' %}
 {%- if var('as_of') is not none %}
 {%- set as_of_override = "cast('" ~ var('as_of') ~ "' as " ~ dbt.type_timestamp() ~ ")" %}
 {%- endif %}
+{%- set sources = cx_metrics.contract_tables() %}
+{%- set timestamps = cx_metrics.as_of_timestamps() %}
+{%- set staged_tables = [] %}
+{%- for table_name, column_name in timestamps %}
+{%- if table_name not in staged_tables %}{% do staged_tables.append(table_name) %}{% endif %}
+{%- endfor %}
 
 with
-
-calls as (
-    select * from {{ ref('stg_telephony__calls') }}
+{% for table_name in staged_tables %}
+{{ table_name }} as (
+    select * from {{ ref('stg_' ~ sources[table_name] ~ '__' ~ table_name) }}
 ),
-
-tickets as (
-    select * from {{ ref('stg_helpdesk__tickets') }}
-),
-
-ticket_events as (
-    select * from {{ ref('stg_helpdesk__ticket_events') }}
-),
-
-survey_responses as (
-    select * from {{ ref('stg_surveys__survey_responses') }}
-),
-
-qa_evaluations as (
-    select * from {{ ref('stg_quality__qa_evaluations') }}
-),
-
-social_mentions as (
-    select * from {{ ref('stg_social__social_mentions') }}
-),
-
-orders as (
-    select * from {{ ref('stg_commerce__orders') }}
-),
-
-returns as (
-    select * from {{ ref('stg_commerce__returns') }}
-),
-
+{% endfor %}
 business_timestamps as (
-    select max(calls.ended_at) as latest_at from calls
+    {%- for table_name, column_name in timestamps %}
+    select max({{ table_name }}.{{ column_name }}) as latest_at from {{ table_name }}
+    {%- if not loop.last %}
     union all
-    select max(tickets.updated_at) as latest_at from tickets
-    union all
-    select max(tickets.solved_at) as latest_at from tickets
-    union all
-    select max(ticket_events.event_at) as latest_at from ticket_events
-    union all
-    select max(survey_responses.responded_at) as latest_at from survey_responses
-    union all
-    select max(qa_evaluations.evaluated_at) as latest_at from qa_evaluations
-    union all
-    select max(social_mentions.posted_at) as latest_at from social_mentions
-    union all
-    select max(orders.ordered_at) as latest_at from orders
-    union all
-    select max(returns.returned_at) as latest_at from returns
+    {%- endif %}
+    {%- endfor %}
 ),
 
 latest as (
