@@ -46,7 +46,7 @@ ALLOWED: dict[str, list[tuple[str, str]]] = {
             "400 rows whatever the data",
         ),
     ],
-    "int_customer_value_windows": [
+    "input_customer_value_windows": [
         (
             r"BroadcastNestedLoopJoin Build\w+, Inner, \(created_date#\d+ <= month_last_day#\d+\)",
             "every known customer x every month since their creation is the result itself (the no_contact "
