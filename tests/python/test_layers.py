@@ -24,10 +24,28 @@ DBT = Path(sys.executable).with_name("dbt")
 @pytest.fixture(scope="module")
 def models(tmp_path_factory) -> dict[str, dict]:
     tmp = tmp_path_factory.mktemp("layers")
-    env = {**os.environ, "CX_TARGET": "duckdb", "CX_DUCKDB_PATH": str(tmp / "parse.duckdb"),
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    subprocess.run([str(DBT), "parse", "--profiles-dir", "profiles", "--target-path", str(tmp / "target"),
-                    "--log-path", str(tmp / "logs")], cwd=PROJECT, env=env, check=True, capture_output=True)
+    env = {
+        **os.environ,
+        "CX_TARGET": "duckdb",
+        "CX_DUCKDB_PATH": str(tmp / "parse.duckdb"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    subprocess.run(
+        [
+            str(DBT),
+            "parse",
+            "--profiles-dir",
+            "profiles",
+            "--target-path",
+            str(tmp / "target"),
+            "--log-path",
+            str(tmp / "logs"),
+        ],
+        cwd=PROJECT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     manifest = json.loads((tmp / "target" / "manifest.json").read_text())
     return {uid: node for uid, node in manifest["nodes"].items() if node["resource_type"] == "model"}
 
@@ -51,15 +69,18 @@ def test_refs_point_to_the_same_or_an_earlier_layer(models: dict[str, dict]) -> 
         rank = DBT_LAYERS.index(_layer(node))
         for parent in node["depends_on"]["nodes"]:
             if parent in models and DBT_LAYERS.index(_layer(models[parent])) > rank:
-                backwards.append(f"{node['name']} ({_layer(node)}) reads {models[parent]['name']} "
-                                 f"({_layer(models[parent])})")
+                backwards.append(
+                    f"{node['name']} ({_layer(node)}) reads {models[parent]['name']} "
+                    f"({_layer(models[parent])})"
+                )
     assert not backwards, "\n".join(backwards)
 
 
 def test_no_intermediate_model_reads_a_mart(models: dict[str, dict]) -> None:
     offenders = [
         f"{node['name']} reads {models[parent]['name']}"
-        for node in models.values() if node["name"].startswith("int_") or "intermediate" in node["fqn"]
+        for node in models.values()
+        if node["name"].startswith("int_") or "intermediate" in node["fqn"]
         for parent in node["depends_on"]["nodes"]
         if parent in models and (models[parent]["schema"] == "marts" or "marts" in models[parent]["fqn"])
     ]
@@ -70,8 +91,12 @@ def test_intermediate_models_live_in_their_layer(models: dict[str, dict]) -> Non
     """The int_ prefix, the intermediate folder and schema and the intermediate tag agree."""
     for node in models.values():
         in_folder = node["fqn"][1] == "intermediate"
-        assert node["name"].startswith("int_") == in_folder == (_layer(node) == "intermediate") \
-            == (node["schema"] == "intermediate"), node["name"]
+        assert (
+            node["name"].startswith("int_")
+            == in_folder
+            == (_layer(node) == "intermediate")
+            == (node["schema"] == "intermediate")
+        ), node["name"]
 
 
 def test_pipeline_selects_layers_by_tag() -> None:
