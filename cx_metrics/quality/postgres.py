@@ -27,6 +27,8 @@ from typing import Any
 import pandas as pd
 
 from cx_metrics.contract import TABLES
+from cx_metrics.quality import runner
+from cx_metrics.quality._gx_patches import configuration_built_once
 from cx_metrics.quality.runner import (
     BLOCKING,
     SAMPLE_SIZE,
@@ -72,17 +74,6 @@ DECORRELATED: dict[tuple[str, str], tuple[str, str]] = {
         "then stg_telephony__calls.ticket_id end",
     ),
 }
-
-
-def _gx_internal(name: str) -> Any:
-    """A GX helper of the runner (or of the module it may move to)."""
-    from cx_metrics.quality import runner
-
-    if hasattr(runner, name):
-        return getattr(runner, name)
-    from cx_metrics.quality import _gx_patches  # type: ignore[attr-defined]
-
-    return getattr(_gx_patches, name)
 
 
 @dataclass(frozen=True)
@@ -251,7 +242,7 @@ class PostgresQualityRun(QualityRun):
 
     def _start(self) -> None:
         super()._start()
-        with _gx_internal("_GX_LOCK"):
+        with runner._GX_LOCK:
             self.sql_datasource = self.context.data_sources.add_postgres(
                 "warehouse_postgres", connection_string=self.warehouse.url()
             )
@@ -320,9 +311,9 @@ class PostgresQualityRun(QualityRun):
             return skipped
         self.ready()
         self._join_docs(raise_error=False)
-        expectation = _gx_internal("_expectation")
+        expectation = runner._expectation
         suite_name = f"{prefix}.{batch.name}"
-        with _gx_internal("_GX_LOCK"):
+        with runner._GX_LOCK:
             suite = self.context.suites.add(
                 self.gx.ExpectationSuite(
                     name=suite_name,
@@ -334,7 +325,7 @@ class PostgresQualityRun(QualityRun):
             validation = self.context.validation_definitions.add(
                 self.gx.ValidationDefinition(name=suite_name, data=definition, suite=suite)
             )
-            with _gx_internal("_configuration_built_once")():
+            with configuration_built_once():
                 outcome = validation.run(
                     result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}
                 )

@@ -6,6 +6,8 @@ import csv
 import shutil
 from pathlib import Path
 
+from cx_metrics.dbt import project_dir
+
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "raw"
 SURVEY_COLUMNS = [
     "response_id",
@@ -45,3 +47,26 @@ def fixture_folder(dest: Path, out_of_scale: int, rows: int = 100) -> Path:
                 ]
             )
     return dest
+
+
+def project_without_dedupe(folder: Path) -> Path:
+    """A copy of the dbt project whose clean_rows macro lets superseded copies through
+    (duplicate keys in every stg_ model): a fault no setting of the real project can cause."""
+    root = project_dir()
+    skip = shutil.ignore_patterns("python", "fixtures", "__pycache__", "target", "logs")
+    folder.mkdir(parents=True)
+    for name in ("dbt_project.yml", "profiles", "macros", "models", "seeds", "tests", "analyses"):
+        source = root / name
+        if source.is_dir():
+            shutil.copytree(source, folder / name, ignore=skip)
+        elif source.exists():
+            shutil.copy(source, folder / name)
+    macro = folder / "macros" / "staging" / "quarantine.sql"
+    text = macro.read_text()
+    assert "where _quarantine_reason is null and not _is_superseded" in text
+    macro.write_text(
+        text.replace(
+            "where _quarantine_reason is null and not _is_superseded", "where _quarantine_reason is null"
+        )
+    )
+    return folder

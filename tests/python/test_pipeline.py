@@ -16,9 +16,8 @@ import duckdb
 import pytest
 
 from cx_metrics import load as load_mod
-from cx_metrics.dbt import project_dir
 from cx_metrics.pipeline import BuildOptions, PipelineStopped, build, build_file_for
-from quality_helpers import fixture_folder
+from quality_helpers import fixture_folder, project_without_dedupe
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 MART_QUERY = "select date_day, queue, offered_legs, service_level from marts.mart_queue_daily order by all"
@@ -115,31 +114,8 @@ def test_all_surveys_out_of_scale_stop_at_raw(good, published, tmp_path):
     assert _query(published) == good["marts"], "load replaced raw only; the old marts still answer"
 
 
-def _project_without_dedupe(folder: Path) -> Path:
-    """A copy of the dbt project whose clean_rows macro lets superseded copies through
-    (duplicate keys in every stg_ model): a fault no setting of the real project can cause."""
-    root = project_dir()
-    skip = shutil.ignore_patterns("python", "fixtures", "__pycache__", "target", "logs")
-    folder.mkdir(parents=True)
-    for name in ("dbt_project.yml", "profiles", "macros", "models", "seeds", "tests", "analyses"):
-        source = root / name
-        if source.is_dir():
-            shutil.copytree(source, folder / name, ignore=skip)
-        elif source.exists():
-            shutil.copy(source, folder / name)
-    macro = folder / "macros" / "staging" / "quarantine.sql"
-    text = macro.read_text()
-    assert "where _quarantine_reason is null and not _is_superseded" in text
-    macro.write_text(
-        text.replace(
-            "where _quarantine_reason is null and not _is_superseded", "where _quarantine_reason is null"
-        )
-    )
-    return folder
-
-
 def test_duplicate_keys_in_staging_stop_at_staging_and_keep_old_marts(good, published, tmp_path, monkeypatch):
-    monkeypatch.setenv("CX_PROJECT_DIR", str(_project_without_dedupe(tmp_path / "project")))
+    monkeypatch.setenv("CX_PROJECT_DIR", str(project_without_dedupe(tmp_path / "project")))
     with pytest.raises(PipelineStopped) as stop:
         build(_options(tmp_path))
     assert (stop.value.layer, stop.value.step) == ("staging", "dbt build")

@@ -18,7 +18,7 @@ import pytest
 from cx_metrics import load as load_mod
 from cx_metrics.pipeline import BuildOptions, PipelineStopped, build
 from engines import postgres_connection, wanted
-from quality_helpers import fixture_folder
+from quality_helpers import fixture_folder, project_without_dedupe
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 TEST_DATABASE = "cx_metrics_publish_test"
@@ -147,9 +147,10 @@ def test_blocking_mart_check_stops_and_keeps_published_marts(good, tmp_path):
     )
 
 
-def test_dbt_failure_stops_at_staging_and_keeps_published_marts(good, tmp_path):
+def test_dbt_failure_stops_at_staging_and_keeps_published_marts(good, tmp_path, monkeypatch):
+    monkeypatch.setenv("CX_PROJECT_DIR", str(project_without_dedupe(tmp_path / "project")))
     with pytest.raises(PipelineStopped) as stop:
-        build(_options(tmp_path, vars="{cx_test_break_staging_dedupe: true}"))
+        build(_options(tmp_path))
     assert (stop.value.layer, stop.value.step) == ("staging", "dbt build")
     message = str(stop.value)
     assert "unique_stg_telephony__calls_call_id (fail: Got 1 result, configured to fail if != 0)" in message
@@ -284,8 +285,8 @@ def test_shadow_vars_keep_the_callers_vars():
     from cx_metrics.postgres_build import shadow_vars
 
     assert shadow_vars(None) == '{"cx_schema_suffix": "__shadow"}'
-    assert shadow_vars("{cx_test_break_staging_dedupe: true}") == (
-        '{"cx_test_break_staging_dedupe": true, "cx_schema_suffix": "__shadow"}'
+    assert shadow_vars("{repeat_window_days: 3}") == (
+        '{"repeat_window_days": 3, "cx_schema_suffix": "__shadow"}'
     )
 
 
