@@ -40,9 +40,11 @@ ALLOWED: dict[str, list[tuple[str, str]]] = {
         ),
     ],
     "metricflow_time_spine": [
-        (r"BroadcastNestedLoopJoin Build\w+, Cross",
-         "dbt.date_spine's generate_series cross joins two-row tables: one row per day of a fixed "
-         "range (models/semantic/metricflow_time_spine.sql), whatever the data"),
+        (
+            r"BroadcastNestedLoopJoin Build\w+, Cross",
+            "dbt.date_spine's generate_series cross joins two-row tables: one row per day of a fixed "
+            "range (models/semantic/metricflow_time_spine.sql), whatever the data",
+        ),
     ],
     "int_reporting_months": [
         (
