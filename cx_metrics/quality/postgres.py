@@ -26,13 +26,12 @@ from typing import Any
 
 import pandas as pd
 
-from cx_metrics.contract import TABLES
 from cx_metrics.quality import runner
 from cx_metrics.quality._gx_patches import configuration_built_once
+from cx_metrics.quality.raw import schema_checks
 from cx_metrics.quality.runner import (
     BLOCKING,
     SAMPLE_SIZE,
-    SCHEMA_LABEL,
     Batch,
     Check,
     CheckResult,
@@ -183,29 +182,7 @@ def schema_frame(con: ReadOnlyConnection) -> tuple[pd.DataFrame, list[Check]]:
     actual: dict[str, dict[str, str]] = {}
     for table, column, kind in rows:
         actual.setdefault(table, {})[column] = kind
-    frame_rows, checks = [], []
-    for table in TABLES.values():
-        expected = [f"{c}: {PG_FORMAT[k].upper()}" for c, k in table.columns.items()]
-        for column in table.columns:
-            found = actual.get(table.name, {}).get(column)
-            frame_rows.append(
-                {"table_name": table.name, SCHEMA_LABEL: f"{column}: {found.upper() if found else 'missing'}"}
-            )
-        checks.append(
-            Check(
-                f"raw.{table.name}",
-                None,
-                "ExpectColumnValuesToBeInSet",
-                {
-                    "column": SCHEMA_LABEL,
-                    "value_set": expected,
-                    "row_condition": f'table_name=="{table.name}"',
-                    "condition_parser": "pandas",
-                },
-                BLOCKING,
-                "every contract column present with its contract type",
-            )
-        )
+    frame_rows, checks = schema_checks(actual, PG_FORMAT)
     return pd.DataFrame(frame_rows), checks
 
 
@@ -295,18 +272,7 @@ class PostgresQualityRun(QualityRun):
     def _validate_query(
         self, layer: str, prefix: str, batch: Batch, sql: str, present: set[str]
     ) -> list[CheckResult]:
-        runnable = [
-            c
-            for c in batch.checks
-            if all(col in present for col in c.gx_columns()) or c.expectation == "ExpectColumnToExist"
-        ]
-        skipped = [
-            CheckResult(
-                layer, c.table, c.column, c.expectation, c.severity, "skip", None, note="column not present"
-            )
-            for c in batch.checks
-            if c not in runnable
-        ]
+        runnable, skipped = runner.runnable_checks(layer, batch, present)
         if not runnable:
             return skipped
         self.ready()

@@ -103,13 +103,22 @@ def schema_batch(database: Path, present: list[str] | None = None) -> Batch:
         actual = {t: columns.get(f"raw.{t}", {}) for t in TABLES}
     finally:
         con.close()
+    rows, checks = schema_checks(actual, DUCKDB_TYPES, present)
+    return Batch("schema", None, checks, frame=pd.DataFrame(rows))
+
+
+def schema_checks(
+    actual: dict[str, dict[str, str]], types: dict[str, str], present: list[str] | None = None
+) -> tuple[list[dict[str, str]], list[Check]]:
+    """The schema batch's rows ("<column>: <actual type>" or "missing") and one check per present
+    table against the contract's types in the engine's spelling (`types`: contract kind -> type)."""
     rows, checks = [], []
     for table in TABLES.values():
         if present is not None and table.name not in present:
             continue  # reported as skipped by its table batch
-        expected = [f"{c}: {DUCKDB_TYPES[k].upper()}" for c, k in table.columns.items()]
+        expected = [f"{c}: {types[k].upper()}" for c, k in table.columns.items()]
         for column in table.columns:
-            found = actual[table.name].get(column)
+            found = actual.get(table.name, {}).get(column)
             rows.append(
                 {"table_name": table.name, SCHEMA_LABEL: f"{column}: {found.upper() if found else 'missing'}"}
             )
@@ -128,7 +137,7 @@ def schema_batch(database: Path, present: list[str] | None = None) -> Batch:
                 "every contract column present with its contract type",
             )
         )
-    return Batch("schema", None, checks, frame=pd.DataFrame(rows))
+    return rows, checks
 
 
 def _dirt(table: str, reported: str, expectation: str, mostly: float, description: str, **kwargs) -> Check:

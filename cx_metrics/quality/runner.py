@@ -205,6 +205,23 @@ def read_frame(con: duckdb.DuckDBPyConnection, batch: Batch, columns: dict[str, 
     return con.execute(_select_sql(batch, existing)).df(), ""
 
 
+def runnable_checks(layer: str, batch: Batch, present: set[str]) -> tuple[list[Check], list[CheckResult]]:
+    """The batch's checks whose columns are present, and a skip result for each of the others."""
+    runnable = [
+        c
+        for c in batch.checks
+        if all(col in present for col in c.gx_columns()) or c.expectation == "ExpectColumnToExist"
+    ]
+    skipped = [
+        CheckResult(
+            layer, c.table, c.column, c.expectation, c.severity, "skip", None, note="column not present"
+        )
+        for c in batch.checks
+        if c not in runnable
+    ]
+    return runnable, skipped
+
+
 def _plain(value: Any) -> Any:
     """JSON-safe values (timestamps as ISO text, NaN as null)."""
     if isinstance(value, float) and math.isnan(value):
@@ -413,19 +430,7 @@ class QualityRun:
                     note=missing,
                 )
             ]
-        present = set(frame.columns)
-        runnable = [
-            c
-            for c in batch.checks
-            if all(col in present for col in c.gx_columns()) or c.expectation == "ExpectColumnToExist"
-        ]
-        skipped = [
-            CheckResult(
-                layer, c.table, c.column, c.expectation, c.severity, "skip", None, note="column not present"
-            )
-            for c in batch.checks
-            if c not in runnable
-        ]
+        runnable, skipped = runnable_checks(layer, batch, set(frame.columns))
         if not runnable:
             return skipped
         self.ready()

@@ -7,6 +7,8 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 BUILD_DIR = Path(os.environ.get("CX_ENGINE_BUILD_DIR", REPO / "build" / "engines")).resolve()
 SPARK_DIR = BUILD_DIR / "spark" / "spark"  # where engine_fixture_build.sh puts Spark's metastore
@@ -56,3 +58,23 @@ def postgres_connection(dbname: str | None = None):
         dbname=dbname or env("CX_PG_DATABASE", "cx_metrics"),
         connect_timeout=5,
     )
+
+
+def fresh_postgres_database(name: str):
+    """Drop and create database `name` on the CX_PG_* server; the admin connection (autocommit).
+
+    Skips the calling test when Postgres is not among CX_ENGINES or the server does not answer.
+    """
+    import psycopg2
+
+    if reason := wanted("postgres"):
+        pytest.skip(reason)
+    try:
+        admin = postgres_connection()
+    except psycopg2.Error as exc:
+        pytest.skip(f"postgres: no server at CX_PG_* ({str(exc).strip()}); scripts/postgres.sh start")
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f"drop database if exists {name} with (force)")
+        cur.execute(f"create database {name}")
+    return admin

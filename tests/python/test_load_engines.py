@@ -13,7 +13,7 @@ import pytest
 
 from cx_metrics import load as load_mod
 from cx_metrics.load import LoadError, load
-from engines import postgres_connection, spark_session, wanted
+from engines import fresh_postgres_database, postgres_connection, spark_session, wanted
 
 COUNTS = {
     "customers": 5,
@@ -52,18 +52,7 @@ def _drop_last_row(path: Path) -> None:
 @pytest.fixture()
 def pg(monkeypatch: pytest.MonkeyPatch):
     """A fresh database of its own on the CX_PG_* server, as the loader's target."""
-    if reason := wanted("postgres"):
-        pytest.skip(reason)
-    import psycopg2
-
-    try:
-        admin = postgres_connection()
-    except psycopg2.Error as exc:
-        pytest.skip(f"postgres: no server at CX_PG_* ({str(exc).strip()}); scripts/postgres.sh start")
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f"drop database if exists {TEST_DATABASE}")
-        cur.execute(f"create database {TEST_DATABASE}")
+    admin = fresh_postgres_database(TEST_DATABASE)
     monkeypatch.setenv("CX_PG_DATABASE", TEST_DATABASE)
     con = postgres_connection(TEST_DATABASE)
     con.autocommit = True

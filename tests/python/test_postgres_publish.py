@@ -17,7 +17,7 @@ import pytest
 
 from cx_metrics import load as load_mod
 from cx_metrics.pipeline import BuildOptions, PipelineStopped, build
-from engines import postgres_connection, wanted
+from engines import fresh_postgres_database, postgres_connection, wanted
 from quality_helpers import fixture_folder, project_without_dedupe
 
 pytestmark = pytest.mark.filterwarnings("ignore")
@@ -66,18 +66,7 @@ def _schemas() -> set[str]:
 @pytest.fixture(scope="module")
 def good(tmp_path_factory) -> dict:
     """A database of the module's own with the fixtures published by a passing guarded build."""
-    if reason := wanted("postgres"):
-        pytest.skip(reason)
-    import psycopg2
-
-    try:
-        admin = postgres_connection()
-    except psycopg2.Error as exc:
-        pytest.skip(f"postgres: no server at CX_PG_* ({str(exc).strip()}); scripts/postgres.sh start")
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f"drop database if exists {TEST_DATABASE} with (force)")
-        cur.execute(f"create database {TEST_DATABASE}")
+    admin = fresh_postgres_database(TEST_DATABASE)
     tmp = tmp_path_factory.mktemp("pg_good")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CX_PG_DATABASE", TEST_DATABASE)

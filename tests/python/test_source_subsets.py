@@ -361,20 +361,9 @@ def _plain(rows: list[tuple]) -> list[tuple]:
 
 
 def test_postgres_helpdesk_only_builds_like_duckdb(guarded_helpdesk, builds, monkeypatch):
-    from engines import postgres_connection, wanted
+    from engines import fresh_postgres_database, postgres_connection
 
-    if reason := wanted("postgres"):
-        pytest.skip(reason)
-    import psycopg2
-
-    try:
-        admin = postgres_connection()
-    except psycopg2.Error as exc:
-        pytest.skip(f"postgres: no server at CX_PG_* ({str(exc).strip()}); scripts/postgres.sh start")
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f"drop database if exists {PG_DATABASE}")
-        cur.execute(f"create database {PG_DATABASE}")
+    admin = fresh_postgres_database(PG_DATABASE)
     monkeypatch.setenv("CX_PG_DATABASE", PG_DATABASE)
     work = builds["work"]
     try:
