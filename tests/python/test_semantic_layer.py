@@ -1,4 +1,4 @@
-"""MetricFlow's answers equal the marts: on the fixtures (DuckDB, Postgres) and on a small demo warehouse.
+"""MetricFlow's answers equal the marts: on the fixtures and on a small demo warehouse, each on DuckDB and Postgres.
 
 The semantic layer (models/semantic/) defines every rate as a ratio of additive
 sums over the facts; the marts compute the same rates in SQL. Here MetricFlow is
@@ -17,6 +17,7 @@ import math
 import os
 import shutil
 import subprocess
+import sys
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +27,15 @@ import pytest
 pytest.importorskip("dbt_metricflow", reason="the [bi] extra (dbt-metricflow) is not installed")
 
 from cx_metrics.semantic import query_metrics  # noqa: E402
-from engines import BUILD_DIR, REPO, postgres_connection, wanted  # noqa: E402
+from engines import (  # noqa: E402
+    BUILD_DIR,
+    REPO,
+    fresh_postgres_database,
+    postgres_connection,
+    wanted,
+)
+
+DEMO_PG_DATABASE = "cx_metrics_semantic_demo"
 
 REQUESTS = {
     "scorecard": {"saved_query": "scorecard_monthly"},
@@ -103,9 +112,9 @@ def _duckdb_reader(path: Path):
     return read
 
 
-def _postgres_reader():
+def _postgres_reader(dbname: str | None = None):
     def read(sql: str) -> list[dict]:
-        con = postgres_connection()
+        con = postgres_connection(dbname)
         try:
             with con.cursor() as cur:
                 cur.execute(sql)
@@ -126,9 +135,49 @@ def _duckdb_copy(source: Path, folder: Path) -> Path:
     return copy
 
 
-@pytest.fixture(scope="module", params=["duckdb", "postgres", "demo"])
+def _demo_on_postgres(demo: Path, folder: Path) -> Warehouse:
+    """The demo warehouse's raw files loaded into a Postgres database of their own and built there."""
+    from cx_metrics.load import load
+
+    admin = fresh_postgres_database(DEMO_PG_DATABASE)
+    admin.close()
+    env = {**os.environ, "CX_PG_DATABASE": DEMO_PG_DATABASE, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    previous = os.environ.get("CX_PG_DATABASE")
+    os.environ["CX_PG_DATABASE"] = DEMO_PG_DATABASE
+    try:
+        load(demo / "raw", target="postgres")
+    finally:
+        if previous is None:
+            os.environ.pop("CX_PG_DATABASE")
+        else:
+            os.environ["CX_PG_DATABASE"] = previous
+    build = subprocess.run(
+        [sys.executable, "-m", "dbt.cli.main", "build", "--resource-type", "seed", "--resource-type", "model"]
+        + ["--target", "postgres", "--project-dir", str(REPO), "--profiles-dir", str(REPO / "profiles")]
+        + ["--target-path", str(folder / "target"), "--log-path", str(folder / "logs")],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert build.returncode == 0, build.stdout[-3000:]
+    return Warehouse(
+        "demo_postgres",
+        "postgres",
+        folder / "target",
+        {"CX_PG_DATABASE": DEMO_PG_DATABASE},
+        _postgres_reader(DEMO_PG_DATABASE),
+    )
+
+
+@pytest.fixture(scope="module", params=["duckdb", "postgres", "demo", "demo_postgres"])
 def warehouse(request, tmp_path_factory) -> Warehouse:
     name = request.param
+    if name == "demo_postgres":
+        if reason := wanted("postgres"):
+            pytest.skip(reason)
+        return _demo_on_postgres(
+            request.getfixturevalue("demo_warehouse"), tmp_path_factory.mktemp("mf_demo_pg")
+        )
     if name == "demo":
         folder = request.getfixturevalue("demo_warehouse")
         database = folder / "cx_metrics.duckdb"
