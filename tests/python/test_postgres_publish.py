@@ -17,7 +17,7 @@ import pytest
 
 from cx_metrics import load as load_mod
 from cx_metrics.pipeline import BuildOptions, PipelineStopped, build
-from engines import fresh_postgres_database, postgres_connection, wanted
+from engines import fresh_postgres_database, postgres_connection
 from quality_helpers import fixture_folder, project_without_dedupe
 
 pytestmark = pytest.mark.filterwarnings("ignore")
@@ -288,18 +288,8 @@ OTHER = "cx_metrics_swap_test_other"
 @pytest.fixture()
 def swap_db():
     """A database of its own with published marts.t = 1, a grant, a dashboard view, and a shadow marts.t = 2."""
-    if reason := wanted("postgres"):
-        pytest.skip(reason)
-    import psycopg2
-
-    try:
-        admin = postgres_connection()
-    except psycopg2.Error as exc:
-        pytest.skip(f"postgres: no server at CX_PG_* ({str(exc).strip()}); scripts/postgres.sh start")
-    admin.autocommit = True
+    admin = fresh_postgres_database(SWAP_DATABASE)
     with admin.cursor() as cur:
-        cur.execute(f"drop database if exists {SWAP_DATABASE} with (force)")
-        cur.execute(f"create database {SWAP_DATABASE}")
         cur.execute(f"drop role if exists {OTHER}")
         cur.execute(f"create role {OTHER} nologin")
     con = postgres_connection(SWAP_DATABASE)
