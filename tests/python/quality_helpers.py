@@ -9,6 +9,20 @@ from pathlib import Path
 from cx_metrics.dbt import project_dir
 
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "raw"
+# Rows per raw table of the hand-built fixtures (tests/fixtures/raw), as the loader counts them.
+FIXTURE_COUNTS = {
+    "customers": 5,
+    "products": 2,
+    "orders": 4,
+    "returns": 2,
+    "agents": 2,
+    "tickets": 5,
+    "ticket_events": 9,
+    "calls": 8,
+    "survey_responses": 4,
+    "qa_evaluations": 2,
+    "social_mentions": 2,
+}
 SURVEY_COLUMNS = [
     "response_id",
     "survey_type",

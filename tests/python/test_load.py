@@ -11,6 +11,7 @@ import pytest
 from cx_metrics import cli
 from cx_metrics.contract import TABLES
 from cx_metrics.load import LoadError, load, spark_settings
+from quality_helpers import FIXTURE_COUNTS
 
 
 def _rows(database: Path, table: str) -> int:
@@ -33,19 +34,7 @@ def _rewrite_csv(path: Path, edit) -> None:
 
 def test_loads_every_table_with_contract_types(raw_folder: Path, warehouse: Path) -> None:
     counts = load(raw_folder)
-    assert counts == {
-        "customers": 5,
-        "products": 2,
-        "orders": 4,
-        "returns": 2,
-        "agents": 2,
-        "tickets": 5,
-        "ticket_events": 9,
-        "calls": 8,
-        "survey_responses": 4,
-        "qa_evaluations": 2,
-        "social_mentions": 2,
-    }
+    assert counts == FIXTURE_COUNTS
     con = duckdb.connect(str(warehouse), read_only=True)
     types = dict(
         con.execute(

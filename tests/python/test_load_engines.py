@@ -14,20 +14,8 @@ import pytest
 from cx_metrics import load as load_mod
 from cx_metrics.load import LoadError, load
 from engines import fresh_postgres_database, postgres_connection, spark_session, wanted
+from quality_helpers import FIXTURE_COUNTS as COUNTS
 
-COUNTS = {
-    "customers": 5,
-    "products": 2,
-    "orders": 4,
-    "returns": 2,
-    "agents": 2,
-    "tickets": 5,
-    "ticket_events": 9,
-    "calls": 8,
-    "survey_responses": 4,
-    "qa_evaluations": 2,
-    "social_mentions": 2,
-}
 TEST_DATABASE = "cx_metrics_load_test"
 
 
