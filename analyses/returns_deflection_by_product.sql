@@ -11,8 +11,6 @@
         cost      = work cost (handle time x agent hourly cost) of the handled
                     contacts in those windows
 -#}
-{%- set window_days = var('return_window_days') %}
-
 with
 
 orders as (
@@ -47,7 +45,7 @@ matured_orders as (
         orders.ordered_at
     from orders
     cross join as_of
-    where {{ dbt.dateadd('day', window_days, 'orders.ordered_at') }} <= as_of.as_of
+    where {{ cx_metrics.return_window_closed('orders.ordered_at', 'as_of.as_of') }}
 ),
 
 no_fault_returns as (
@@ -68,8 +66,7 @@ window_contacts as (
     inner join contacts
         on
             matured_orders.customer_id = contacts.customer_id
-            and matured_orders.ordered_at < contacts.started_at
-            and {{ dbt.dateadd('day', window_days, 'matured_orders.ordered_at') }} >= contacts.started_at
+            and {{ cx_metrics.in_return_window('matured_orders.ordered_at', 'contacts.started_at') }}
     left join agents
         on contacts.agent_id = agents.agent_id
     where contacts.is_handled
@@ -80,17 +77,31 @@ contacted_orders as (
     from window_contacts
 ),
 
+no_fault_orders as (
+    select distinct order_id
+    from no_fault_returns
+),
+
 order_flags as (
     select
         matured_orders.product_id,
         contacted_orders.order_id is not null as has_contact,
-        no_fault_returns.order_id is not null as is_no_fault_returned,
-        no_fault_returns.refund_amount
+        no_fault_orders.order_id is not null as is_no_fault_returned
     from matured_orders
     left join contacted_orders
         on matured_orders.order_id = contacted_orders.order_id
-    left join no_fault_returns
-        on matured_orders.order_id = no_fault_returns.order_id
+    left join no_fault_orders
+        on matured_orders.order_id = no_fault_orders.order_id
+),
+
+product_refunds as (
+    select
+        matured_orders.product_id,
+        avg(cast(no_fault_returns.refund_amount as {{ cx_metrics.type_double() }})) as no_fault_refund_avg
+    from no_fault_returns
+    inner join matured_orders
+        on no_fault_returns.order_id = matured_orders.order_id
+    group by matured_orders.product_id
 ),
 
 product_orders as (
@@ -100,8 +111,7 @@ product_orders as (
         {{ cx_metrics.count_if('has_contact') }} as orders_with_contact,
         {{ cx_metrics.count_if('has_contact and is_no_fault_returned') }} as no_fault_with_contact,
         {{ cx_metrics.count_if('not has_contact') }} as orders_without_contact,
-        {{ cx_metrics.count_if('not has_contact and is_no_fault_returned') }} as no_fault_without_contact,
-        avg(cast(refund_amount as {{ cx_metrics.type_double() }})) as no_fault_refund_avg
+        {{ cx_metrics.count_if('not has_contact and is_no_fault_returned') }} as no_fault_without_contact
     from order_flags
     group by product_id
 ),
@@ -133,9 +143,11 @@ rated as (
             as no_fault_rate_with_contact,
         {{ cx_metrics.safe_divide('product_orders.no_fault_without_contact', 'product_orders.orders_without_contact') }}
             as no_fault_rate_without_contact,
-        product_orders.no_fault_refund_avg,
+        product_refunds.no_fault_refund_avg,
         coalesce(product_costs.work_cost, 0) as work_cost
     from product_orders
+    left join product_refunds
+        on product_orders.product_id = product_refunds.product_id
     left join product_costs
         on product_orders.product_id = product_costs.product_id
 ),

@@ -6,8 +6,6 @@
     return_window_days]; "no-fault" is an order with a could_not_set_up
     return.
 -#}
-{%- set window_days = var('return_window_days') %}
-
 with
 
 orders as (
@@ -41,7 +39,7 @@ matured_orders as (
         orders.ordered_at,
         cast({{ dbt.date_trunc('month', cx_metrics.reporting_date('orders.ordered_at')) }} as date) as month
     from orders
-    where {{ dbt.dateadd('day', window_days, 'orders.ordered_at') }} <= (select as_of.as_of from as_of)
+    where {{ cx_metrics.return_window_closed('orders.ordered_at', '(select as_of.as_of from as_of)') }}
 ),
 
 no_fault_returns as (
@@ -68,8 +66,7 @@ contacted_orders as (
     inner join contacts
         on
             matured_orders.customer_id = contacts.customer_id
-            and matured_orders.ordered_at < contacts.started_at
-            and {{ dbt.dateadd('day', window_days, 'matured_orders.ordered_at') }} >= contacts.started_at
+            and {{ cx_metrics.in_return_window('matured_orders.ordered_at', 'contacts.started_at') }}
     where contacts.is_handled
 ),
 
