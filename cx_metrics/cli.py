@@ -264,8 +264,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["native", "zendesk"],
         help="native: the raw contract's files; zendesk: Fivetran's Zendesk tables (README)",
     )
-    p.add_argument("--category-tag-prefix", default="category_", help="zendesk: category from tag <prefix><category>")
-    p.add_argument("--category-field", help="zendesk: category from this ticket column (a custom field) first")
+    p.add_argument(
+        "--category-tag-prefix", default="category_", help="zendesk: category from tag <prefix><category>"
+    )
+    p.add_argument(
+        "--category-field", help="zendesk: category from this ticket column (a custom field) first"
+    )
     p.set_defaults(func=cmd_load)
 
     p = sub.add_parser(

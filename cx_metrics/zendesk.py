@@ -86,7 +86,14 @@ ZENDESK_TABLES: dict[str, ZendeskTable] = {
         ),
         ZendeskTable(
             "ticket_field_history",
-            {"ticket_id": T, "field_name": T, "updated": TS, "value": T, "user_id": T, "_fivetran_synced": TS},
+            {
+                "ticket_id": T,
+                "field_name": T,
+                "updated": TS,
+                "value": T,
+                "user_id": T,
+                "_fivetran_synced": TS,
+            },
         ),
         ZendeskTable(
             "user",
@@ -174,7 +181,8 @@ def _stage(
     readable = [(c, k) for c, k in columns.items() if c in present]
     if readable:
         bad = ", ".join(
-            f'sum(case when "{c}" is not null and {_try_cast(c, k)} is null then 1 else 0 end)' for c, k in readable
+            f'sum(case when "{c}" is not null and {_try_cast(c, k)} is null then 1 else 0 end)'
+            for c, k in readable
         )
         rows, *counts = con.execute(f"select count(*), {bad} from {_reader(path)}").fetchone()
         for (c, k), count in zip(readable, counts, strict=True):
@@ -191,7 +199,9 @@ def _stage(
         f'{_cast(c, k)} as "{c}"' if c in present else f'cast(null as {DUCKDB_TYPES[k]}) as "{c}"'
         for c, k in columns.items()
     ]
-    con.execute(f"create or replace temp view z_{table.name} as select {', '.join(selects)} from {_reader(path)}")
+    con.execute(
+        f"create or replace temp view z_{table.name} as select {', '.join(selects)} from {_reader(path)}"
+    )
     return rows
 
 
@@ -494,8 +504,7 @@ def load(
         result = translate(folder, tmp, category)
         say(
             "translated Zendesk files in "
-            f"{folder}: "
-            + ", ".join(f"{name} {rows:,}" for name, rows in result.rows.items())
+            f"{folder}: " + ", ".join(f"{name} {rows:,}" for name, rows in result.rows.items())
         )
         for note in result.notes:
             say(f"zendesk: {note}")

@@ -71,7 +71,13 @@ def assert_helpdesk_publishes(published: Path, full: Path | None = None) -> None
     reopen rates; IXS from FCR and repeat rate), never the absent sources' ones."""
     expect_marts(published, HELPDESK, full)
     found = marts(published)
-    for name in ("fct_tickets", "mart_ticket_daily", "mart_fcr_daily", "mart_volume_monthly", "mart_ixs_monthly"):
+    for name in (
+        "fct_tickets",
+        "mart_ticket_daily",
+        "mart_fcr_daily",
+        "mart_volume_monthly",
+        "mart_ixs_monthly",
+    ):
         assert found[name] > 0, name
     card = query(
         published,

@@ -189,13 +189,17 @@ def _copy(tmp_path: Path) -> Path:
 def test_missing_table_names_what_is_needed(tmp_path):
     folder = _copy(tmp_path)
     (folder / "ticket_comment.csv").unlink()
-    with pytest.raises(LoadError, match=r"missing Zendesk table\(s\) 'ticket_comment' \(ticket_comment.parquet"):
+    with pytest.raises(
+        LoadError, match=r"missing Zendesk table\(s\) 'ticket_comment' \(ticket_comment.parquet"
+    ):
         zendesk.translate(folder, tmp_path / "out")
 
 
 def test_missing_column_names_file_table_and_columns(tmp_path):
     folder = _copy(tmp_path)
-    text = (folder / "ticket.csv").read_text().replace("via_channel", "channel").replace("requester_id", "req")
+    text = (
+        (folder / "ticket.csv").read_text().replace("via_channel", "channel").replace("requester_id", "req")
+    )
     (folder / "ticket.csv").write_text(text)
     with pytest.raises(LoadError) as error:
         zendesk.translate(folder, tmp_path / "out")
@@ -213,7 +217,10 @@ def test_bad_value_names_column_and_example(tmp_path):
     folder = _copy(tmp_path)
     text = (folder / "ticket_comment.csv").read_text().replace("2026-06-01T09:20:00Z", "yesterday")
     (folder / "ticket_comment.csv").write_text(text)
-    with pytest.raises(LoadError, match=r"'ticket_comment', column 'created': 1 value\(s\) are not of type timestamp \(e.g. 'yesterday'\)"):
+    with pytest.raises(
+        LoadError,
+        match=r"'ticket_comment', column 'created': 1 value\(s\) are not of type timestamp \(e.g. 'yesterday'\)",
+    ):
         zendesk.translate(folder, tmp_path / "out")
 
 
