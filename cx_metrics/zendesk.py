@@ -229,12 +229,14 @@ from z_user;
 create or replace temp view zd_deleted_tickets as
 select id as ticket_id
 from z_ticket
-where coalesce(_fivetran_deleted, false) or coalesce(lower(trim(status)) = 'deleted', false);
+where
+    id is not null  -- a null in a `not in` list would hide every ticket
+    and (coalesce(_fivetran_deleted, false) or coalesce(lower(trim(status)) = 'deleted', false));
 
 create or replace temp view zd_tickets_live as
 select z_ticket.*
 from z_ticket
-where id not in (select ticket_id from zd_deleted_tickets);
+where id is null or id not in (select ticket_id from zd_deleted_tickets);
 
 create or replace temp view zd_comments as
 select
@@ -250,7 +252,7 @@ left join zd_users as u
     on c.user_id = u.user_id
 where
     not coalesce(c._fivetran_deleted, false)
-    and c.ticket_id not in (select ticket_id from zd_deleted_tickets);
+    and (c.ticket_id is null or c.ticket_id not in (select ticket_id from zd_deleted_tickets));
 
 create or replace temp view zd_history as
 select
@@ -265,7 +267,7 @@ left join zd_users as u
     on h.user_id = u.user_id
 where
     h.field_name in ('status', 'assignee_id')
-    and h.ticket_id not in (select ticket_id from zd_deleted_tickets);
+    and (h.ticket_id is null or h.ticket_id not in (select ticket_id from zd_deleted_tickets));
 
 create or replace temp view zd_solves as
 select

@@ -122,7 +122,9 @@ def _rows(database: Path, sql: str) -> list[tuple]:
 
 
 def test_helpdesk_only_guarded_build_publishes(guarded_helpdesk, builds):
-    assert_helpdesk_publishes(guarded_helpdesk["published"], builds["all"])
+    # the fixtures' tickets are all of 2026-06-01 and as_of is 13:10 that day: no contact's
+    # repeat window has closed, so FCR, repeat rate and the IXS have no value yet
+    assert_helpdesk_publishes(guarded_helpdesk["published"], builds["all"], fcr_evaluable=False)
 
 
 def test_helpdesk_only_record_and_reconciliation(guarded_helpdesk):
