@@ -42,7 +42,13 @@ def cmd_generate(args: argparse.Namespace) -> None:
 
 def cmd_load(args: argparse.Namespace) -> None:
     with _step(f"load {args.folder} into {args.target}"):
-        load_mod.load(args.folder, target=args.target, progress=_say)
+        if getattr(args, "format", "native") == "zendesk":
+            from cx_metrics import zendesk
+
+            rule = zendesk.CategoryRule(tag_prefix=args.category_tag_prefix, field=args.category_field)
+            zendesk.load(args.folder, target=args.target, progress=_say, category=rule)
+        else:
+            load_mod.load(args.folder, target=args.target, progress=_say)
 
 
 def _build_options(args: argparse.Namespace):
@@ -252,6 +258,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("load", help="load a folder of raw files into schema raw")
     p.add_argument("folder", type=Path)
     p.add_argument("--target", default="duckdb", choices=load_mod.TARGETS)
+    p.add_argument(
+        "--format",
+        default="native",
+        choices=["native", "zendesk"],
+        help="native: the raw contract's files; zendesk: Fivetran's Zendesk tables (README)",
+    )
+    p.add_argument(
+        "--category-tag-prefix", default="category_", help="zendesk: category from tag <prefix><category>"
+    )
+    p.add_argument(
+        "--category-field", help="zendesk: category from this ticket column (a custom field) first"
+    )
     p.set_defaults(func=cmd_load)
 
     p = sub.add_parser(
