@@ -172,7 +172,9 @@ class LandingConfig(dg.Config):
 def landed_raw(context: dg.AssetExecutionContext, config: LandingConfig, warehouse: CxWarehouse):
     """A landing folder loaded into the published warehouse's raw schema (`cx-metrics load`)."""
     rows = load_landing_folder(config.folder, target=warehouse.target, progress=context.log.info)
-    return dg.MaterializeResult(metadata={"folder": config.folder, **{f"rows_{t}": n for t, n in rows.items()}})
+    return dg.MaterializeResult(
+        metadata={"folder": config.folder, **{f"rows_{t}": n for t, n in rows.items()}}
+    )
 
 
 @dg.asset(key=BUILD, deps=[LANDED], group_name="build", kinds={"duckdb"})
@@ -203,7 +205,10 @@ def _relation_keys(layer_schema: str, select: dg.AssetsDefinition) -> dict[str, 
 def _run_layer(context, warehouse: CxWarehouse, layer: str) -> LayerResult:
     warehouse.require_duckdb()
     result = check_layer(
-        layer, warehouse.build_file, warehouse.options(context), run_id=f"dagster-{context.run.run_id}-{layer}"
+        layer,
+        warehouse.build_file,
+        warehouse.options(context),
+        run_id=f"dagster-{context.run.run_id}-{layer}",
     )
     context.log.info(
         f"{layer} checks: {len(result.results)} run, {len(result.failures)} blocking failures, "
