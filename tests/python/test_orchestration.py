@@ -226,7 +226,13 @@ def test_daemon_runs_the_sensor_run(definitions, tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
         log.close()
-    tail = (tmp_path / "daemon.log").read_text()[-3000:]
+    steps = [
+        f"{time.strftime('%H:%M:%S', time.gmtime(e.timestamp))} {e.dagster_event.event_type_value} {e.step_key or ''}"
+        for run in runs[:1]
+        for e in instance.all_logs(run.run_id)
+        if e.dagster_event and e.dagster_event.event_type_value.startswith(("RUN_", "STEP_"))
+    ]
+    tail = "\n".join(steps) + "\n" + (tmp_path / "daemon.log").read_text()[-3000:]
     assert len(runs) == 1, f"one run from the sensor; daemon log tail:\n{tail}"
     run = runs[0]
     assert run.job_name == "cx_load_and_build"
