@@ -28,6 +28,12 @@ def manifest_dir() -> Path:
     return Path(value).resolve() if value else project_dir() / "target" / "dagster_manifest"
 
 
+def dbt_target_dir() -> Path:
+    """The dbt steps' target folder: one folder per dbt call (dagster-dbt's), and the last
+    call's partial_parse.msgpack, which the next call starts from (definitions._dbt_build)."""
+    return manifest_dir().parent / "dagster_dbt"
+
+
 def _newest_source(root: Path) -> float:
     newest = (root / "dbt_project.yml").stat().st_mtime
     for folder in DBT_FOLDERS:
