@@ -217,7 +217,7 @@ def test_daemon_runs_the_sensor_run(definitions, tmp_path):
             runs = instance.get_runs()
             if runs and runs[0].is_finished:
                 break
-            time.sleep(3)
+            time.sleep(1)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
