@@ -27,7 +27,7 @@ $(VENV)/.installed-demo: pyproject.toml
 
 $(VENV)/.installed-test: pyproject.toml
 	$(make_venv)
-	$(BIN)/python -m pip install --quiet -e ".[dev,postgres,spark,bi]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,postgres,spark,bi,orchestration]"
 	@touch $@ $(VENV)/.installed-demo $(VENV)/.installed-bi
 
 $(VENV)/.installed-bi: pyproject.toml

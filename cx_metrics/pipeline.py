@@ -227,10 +227,10 @@ def timed_step(
 class _Run:
     """State of one guarded build: steps with timing, the GX run and the report."""
 
-    def __init__(self, options: BuildOptions) -> None:
+    def __init__(self, options: BuildOptions, run_id: str | None = None) -> None:
         self.options = options
         self.say = options.progress
-        self.run_id = new_run_id()
+        self.run_id = run_id or new_run_id()
         self.report_dir = options.reports_dir.resolve() / self.run_id
         self.steps: dict[str, float] = {}
         self.quality: QualityRun | None = None
@@ -451,3 +451,22 @@ def check(layer: str, options: BuildOptions | None = None) -> LayerResult:
         raise
     finally:
         run.finish(outcome, error)
+
+
+def check_layer(layer: str, database: Path, options: BuildOptions, run_id: str | None = None) -> LayerResult:
+    """One layer's suite on a DuckDB `database` (e.g. a build file), with its own report, passing or not.
+
+    The step the guarded build runs between its dbt steps, on its own: the scheduler's
+    asset checks (cx_metrics.orchestration) call it with the build file and read the
+    result's failures; `run_id` names the report folder (default: a new run id).
+    """
+    run = _Run(options, run_id)
+    outcome = "error"  # an exception other than failing checks
+    try:
+        run.quality = run.start_quality()
+        with run.step(f"{layer} checks on {database}"):
+            result = run.check(layer, database, stop_on_failure=False)
+        outcome = "passed" if result.passed else "failed"
+        return result
+    finally:
+        run.finish(outcome, None)

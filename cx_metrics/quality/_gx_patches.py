@@ -94,9 +94,38 @@ def import_gx():
         return sys.modules["great_expectations"]
     placed = _defer_modules(DEFERRED_MODULES)
     try:
-        return importlib.import_module("great_expectations")
+        with _not_a_doctest_run():
+            return importlib.import_module("great_expectations")
     finally:
         _undefer_modules(placed)
+
+
+@contextlib.contextmanager
+def _not_a_doctest_run() -> Iterator[None]:
+    """Keep pyspark's Spark Connect import from ending the process while GX imports it.
+
+    GX imports `pyspark.sql.connect` when pyspark is installed (the spark extra).
+    pyspark 4.3 takes a `__main__` with neither `__spec__` nor `__file__` for its
+    doctest runner and, when Spark Connect's extras are missing (they are: no
+    googleapis-common-protos), calls `sys.exit(0)` on import: `python -c "import
+    great_expectations"` exits 0 silently, and so did a Dagster run worker started
+    that way. `sys.ps1` (an interactive session) is the condition it accepts instead;
+    it is set for the import only.
+    """
+    main = sys.modules.get("__main__")
+    looks_like_doctest = (
+        main is not None
+        and getattr(main, "__spec__", None) is None
+        and not hasattr(main, "__file__")
+        and not hasattr(sys, "ps1")
+    )
+    if looks_like_doctest:
+        sys.ps1 = ">>> "
+    try:
+        yield
+    finally:
+        if looks_like_doctest:
+            del sys.ps1
 
 
 @contextlib.contextmanager

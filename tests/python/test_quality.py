@@ -132,3 +132,12 @@ def test_gx_import_defers_distribution_modules(tmp_path):
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().endswith("deferred")
+
+
+def test_gx_imports_where_main_has_no_file():
+    """`python -c` (and Dagster's run workers) have a __main__ without __spec__ or __file__:
+    pyspark's Spark Connect import took that for its doctest runner and exited the process
+    (code 0, silently) while GX imported it."""
+    code = "from cx_metrics.quality._gx_patches import import_gx; import_gx(); print('imported')"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "imported", out.stderr[-2000:]
