@@ -43,17 +43,17 @@ keyed as (
 
 normalised as (
     select
-        source.*,
-        {{ cx_metrics.enum_value('event_type_map', 'source.event_type') }} as event_type__normalised,
-        {{ cx_metrics.enum_value('status_map', 'source.new_status') }} as new_status__normalised,
+        keyed.*,
+        {{ cx_metrics.enum_value('event_type_map', 'keyed.event_type') }} as event_type__normalised,
+        {{ cx_metrics.enum_value('status_map', 'keyed.new_status') }} as new_status__normalised,
         tickets.created_at as ticket_created_at
-    from keyed as source
+    from keyed
     left join tickets
-        on source.ticket_id__staged = tickets.ticket_id
+        on keyed.ticket_id__staged = tickets.ticket_id
     left join event_type_map
-        on {{ cx_metrics.enum_key('source.event_type') }} = event_type_map.raw_value
+        on {{ cx_metrics.enum_key('keyed.event_type') }} = event_type_map.raw_value
     left join status_map
-        on {{ cx_metrics.enum_key('source.new_status') }} = status_map.raw_value
+        on {{ cx_metrics.enum_key('keyed.new_status') }} = status_map.raw_value
 ),
 
 checked as (
