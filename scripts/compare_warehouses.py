@@ -1,7 +1,7 @@
 """Compare two DuckDB warehouses relation by relation, row by row (issue 15).
 
     .venv/bin/python scripts/compare_warehouses.py A.duckdb B.duckdb [--schemas main,staging]
-        [--skip-schemas raw] [--rel-tol 1e-9] [--threads 2] [--memory-limit 4GB]
+        [--skip-schemas raw] [--rel-tol 1e-9] [--threads 2] [--memory-limit 4GB] [--new-columns-ok]
 
 Every table and view of every schema (or of --schemas) in either file: the same
 relations, the same columns (by name, order ignored) and the same rows as a multiset,
@@ -10,7 +10,8 @@ when the exact comparison finds differences in a relation that has such columns,
 differing rows of each side are sorted by every column (the exact ones first) and
 paired, and each pair must agree exactly on the other columns and within a relative
 --rel-tol (absolute 1e-12 near zero) on the doubles. Exit 0 when equal, 1 with a
-report of what differs.
+report of what differs. With --new-columns-ok a column only in B (a change that adds
+columns) is reported but not a difference, and the columns both have are compared.
 
 Each file is attached read-only under its own file stem (dbt-duckdb's views name
 their catalog, which is the file's stem), so the two stems must differ. Used to prove
@@ -96,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rel-tol", type=float, default=1e-9)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--memory-limit", default="4GB")
+    p.add_argument("--new-columns-ok", action="store_true", help="columns only in B are noted, not differences")
     args = p.parse_args(argv)
     a, b = args.a.stem, args.b.stem
     if a == b:
@@ -119,7 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     compared = 0
     for key in sorted(k for k in set(rel_a) & set(rel_b) if keep(k)):
         schema, table = key
-        if set(rel_a[key]) != set(rel_b[key]):
+        added = set(rel_b[key]) - set(rel_a[key])
+        if args.new_columns_ok and added and set(rel_a[key]) <= set(rel_b[key]):
+            print(f"note: {schema}.{table}: columns only in {b} {sorted(added)} (not compared)")
+        elif set(rel_a[key]) != set(rel_b[key]):
             problems.append(
                 f"{schema}.{table}: columns differ: only in {a} {sorted(set(rel_a[key]) - set(rel_b[key]))}, "
                 f"only in {b} {sorted(set(rel_b[key]) - set(rel_a[key]))}"
