@@ -13,7 +13,7 @@
 
 with
 
-source as (
+ranked as (
     {{ cx_metrics.ranked_copies(source('helpdesk', 'ticket_events'), 'event_id', '_loaded_at desc') }}
 ),
 
@@ -32,28 +32,28 @@ status_map as (
     {{ cx_metrics.enum_map('ticket_status') }}
 ),
 
-keyed as (
+source as (
     select
-        source.*,
-        {{ cx_metrics.staged_key('source.event_id') }} as event_id__staged,
-        {{ cx_metrics.staged_key('source.ticket_id') }} as ticket_id__staged,
-        {{ cx_metrics.staged_key('source.agent_id') }} as agent_id__staged
-    from source
+        ranked.*,
+        {{ cx_metrics.staged_key('ranked.event_id') }} as event_id__staged,
+        {{ cx_metrics.staged_key('ranked.ticket_id') }} as ticket_id__staged,
+        {{ cx_metrics.staged_key('ranked.agent_id') }} as agent_id__staged
+    from ranked
 ),
 
 normalised as (
     select
-        keyed.*,
-        {{ cx_metrics.enum_value('event_type_map', 'keyed.event_type') }} as event_type__normalised,
-        {{ cx_metrics.enum_value('status_map', 'keyed.new_status') }} as new_status__normalised,
+        source.*,
+        {{ cx_metrics.enum_value('event_type_map', 'source.event_type') }} as event_type__normalised,
+        {{ cx_metrics.enum_value('status_map', 'source.new_status') }} as new_status__normalised,
         tickets.created_at as ticket_created_at
-    from keyed
+    from source
     left join tickets
-        on keyed.ticket_id__staged = tickets.ticket_id
+        on source.ticket_id__staged = tickets.ticket_id
     left join event_type_map
-        on {{ cx_metrics.enum_key('keyed.event_type') }} = event_type_map.raw_value
+        on {{ cx_metrics.enum_key('source.event_type') }} = event_type_map.raw_value
     left join status_map
-        on {{ cx_metrics.enum_key('keyed.new_status') }} = status_map.raw_value
+        on {{ cx_metrics.enum_key('source.new_status') }} = status_map.raw_value
 ),
 
 checked as (
