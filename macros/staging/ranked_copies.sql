@@ -15,40 +15,44 @@
     its key's only copy and ranks 1. A window over all rows sorts every row with
     its whole payload: at 85 million helpdesk events that was 2.5 times slower and
     ran out of memory where this spills (BENCHMARKS.md). The result is the same as
-    row_number() over all rows. The two branches are an anti join (`not exists`)
-    and a semi join (`exists`) on key equality, so every engine plans them as hash
-    (or sort-merge) joins: the earlier `key not in (subquery)` is null-aware and
-    Spark ran it as a BroadcastNestedLoopJoin, rows x copied keys (issue 21). The
-    relation is read directly, not through a CTE that is referenced several
-    times, so no engine materialises a copy of it. Cost: DuckDB groups, probes
-    and partitions on the computed staged key at about twice the CPU of the raw
-    column (BENCHMARKS.md, 1M); the rows are the same.
+    row_number() over all rows. The copied keys (about 1 % of the keys, one narrow
+    column) are one CTE that both branches join: DuckDB and Postgres compute it
+    once. The branches are plain equi-joins on it, a left join keeping the rows
+    without a match (the anti join) and an inner join (the semi join: the keys are
+    unique), so every engine plans hash (or sort-merge) joins: the earlier
+    `key not in (subquery)` is null-aware and Spark ran it as a
+    BroadcastNestedLoopJoin, rows x copied keys (issue 21), and the `exists` /
+    `not exists` form made DuckDB group all 8.4 million outer keys once more per
+    branch to decorrelate it (issue 15: 19.5 -> 10.7 s CPU at 1M for the helpdesk
+    events). The relation itself is read directly, not through a CTE referenced
+    twice, so no engine materialises a copy of its rows.
 #}
 {% macro staged_key(column) -%}
     nullif(trim({{ column }}), '')
 {%- endmacro %}
 
 {% macro ranked_copies(relation, key_column, order_by) -%}
-    {%- set copied_keys -%}
-        select {{ cx_metrics.staged_key(key_column) }} as copied_key
-        from {{ relation }}
-        where {{ cx_metrics.staged_key(key_column) }} is not null
-        group by {{ cx_metrics.staged_key(key_column) }}
-        having count(*) > 1
-    {%- endset -%}
     select
         ranked.*,
         ranked._row_rank > 1 as _is_superseded
     from (
+        with
+
+        copied_keys as (
+            select {{ cx_metrics.staged_key(key_column) }} as copied_key
+            from {{ relation }}
+            where {{ cx_metrics.staged_key(key_column) }} is not null
+            group by {{ cx_metrics.staged_key(key_column) }}
+            having count(*) > 1
+        )
+
         select
             single_copies.*,
             cast(1 as {{ dbt.type_bigint() }}) as _row_rank
         from {{ relation }} as single_copies
-        where not exists (
-            select 1
-            from ({{ copied_keys }}) as copied_keys
-            where copied_keys.copied_key = {{ cx_metrics.staged_key('single_copies.' ~ key_column) }}
-        )
+        left join copied_keys
+            on {{ cx_metrics.staged_key('single_copies.' ~ key_column) }} = copied_keys.copied_key
+        where copied_keys.copied_key is null
         union all
         select
             several_copies.*,
@@ -57,10 +61,7 @@
                 order by {{ order_by }}
             ) as _row_rank
         from {{ relation }} as several_copies
-        where exists (
-            select 1
-            from ({{ copied_keys }}) as copied_keys
-            where copied_keys.copied_key = {{ cx_metrics.staged_key('several_copies.' ~ key_column) }}
-        )
+        inner join copied_keys
+            on {{ cx_metrics.staged_key('several_copies.' ~ key_column) }} = copied_keys.copied_key
     ) as ranked
 {%- endmacro %}

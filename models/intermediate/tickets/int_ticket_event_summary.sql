@@ -1,25 +1,28 @@
 {#-
     One row per clean ticket: what its audit log says up to as_of. First
     reply, final solve, reopens, agent replies, agent work time, one-touch.
+
+    The reported events are read by three CTEs, each through its own subquery
+    (reported_events below), not through one CTE referenced three times:
+    DuckDB materialises such a CTE, a copy of the whole event log with every
+    column (issue 15); each subquery reads only the columns its CTE needs.
 -#}
+{%- set reported_events -%}
+    (
+        select ticket_events.*
+        from {{ ref('stg_helpdesk__ticket_events') }} as ticket_events
+        where ticket_events.event_at <= (select as_of.as_of from {{ ref('int_as_of') }} as as_of)
+    )
+{%- endset -%}
+
 with
 
 tickets as (
     select * from {{ ref('stg_helpdesk__tickets') }}
 ),
 
-ticket_events as (
-    select * from {{ ref('stg_helpdesk__ticket_events') }}
-),
-
 as_of as (
     select * from {{ ref('int_as_of') }}
-),
-
-reported_events as (
-    select ticket_events.*
-    from ticket_events
-    where ticket_events.event_at <= (select as_of.as_of from as_of)
 ),
 
 known_status_changes as (
@@ -31,7 +34,7 @@ known_status_changes as (
         new_status,
         1 as source_order,
         event_id
-    from reported_events
+    from {{ reported_events }} as reported_events
     where
         event_type = 'status_change'
         and new_status in ('new', 'open', 'pending', 'solved', 'closed')
@@ -103,7 +106,7 @@ work_summary as (
                 else 0
             end
         ) as work_seconds
-    from reported_events
+    from {{ reported_events }} as reported_events
     group by ticket_id
 ),
 
@@ -115,7 +118,7 @@ replies_ranked as (
             partition by ticket_id
             order by event_at desc, event_id desc
         ) as reply_rank
-    from reported_events
+    from {{ reported_events }} as reported_events
     where event_type = 'agent_reply' and agent_id is not null
 ),
 
