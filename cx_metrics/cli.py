@@ -41,8 +41,9 @@ def cmd_generate(args: argparse.Namespace) -> None:
 
 
 def cmd_load(args: argparse.Namespace) -> None:
-    with _step(f"load {args.folder} into {args.target}"):
-        load_mod.load(args.folder, target=args.target, progress=_say)
+    append = getattr(args, "append", False)
+    with _step(f"{'append' if append else 'load'} {args.folder} into {args.target}"):
+        load_mod.load(args.folder, target=args.target, progress=_say, append=append)
 
 
 def _build_options(args: argparse.Namespace):
@@ -252,6 +253,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("load", help="load a folder of raw files into schema raw")
     p.add_argument("folder", type=Path)
     p.add_argument("--target", default="duckdb", choices=load_mod.TARGETS)
+    p.add_argument(
+        "--append",
+        action="store_true",
+        help="add the files' rows to raw (a file already loaded, same sha256, is skipped); "
+        "default: replace the tables given",
+    )
     p.set_defaults(func=cmd_load)
 
     p = sub.add_parser(
