@@ -57,6 +57,7 @@ def _build_options(args: argparse.Namespace):
         options.dirt_threshold = args.dirt_threshold
     if getattr(args, "as_of", None) is not None:
         options.as_of = args.as_of
+    options.full_refresh = getattr(args, "full_refresh", False)
     return options
 
 
@@ -65,7 +66,8 @@ def cmd_build(args: argparse.Namespace) -> None:
     from cx_metrics.pipeline import build
 
     result = build(_build_options(args))
-    _say(f"build published in {result.seconds:.1f}s; report: {result.report_dir}")
+    if result.nothing_new is None:
+        _say(f"build published in {result.seconds:.1f}s; report: {result.report_dir}")
 
 
 def cmd_check(args: argparse.Namespace) -> None:
@@ -267,6 +269,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--target", default=os.environ.get("CX_TARGET", "duckdb"))
     p.add_argument("--vars", help="dbt vars as YAML, e.g. '{reporting_timezone: Europe/Berlin}'")
+    p.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild everything and check raw in full, even when every load in the ledger is built",
+    )
     _quality_options(p)
     p.set_defaults(func=cmd_build)
 

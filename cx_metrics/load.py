@@ -313,6 +313,9 @@ def load_duckdb(
         planned, skipped = plan_load(files, ledger, append)
         for raw in skipped:
             say(f"skipped {raw.path}: already loaded into raw.{raw.table.name} (same sha256)")
+        if not planned:  # every file loaded before: nothing is written
+            con.execute("rollback")
+            return []
         existing = _raw_columns_duckdb(con)
         for raw, seq in planned:
             name = raw.table.name
@@ -527,6 +530,9 @@ def load_postgres(
             planned, skipped = plan_load(files, cur.fetchall(), append)
             for raw in skipped:
                 say(f"skipped {raw.path}: already loaded into raw.{raw.table.name} (same sha256)")
+            if not planned:  # every file loaded before: nothing is written
+                con.rollback()
+                return where, []
             for raw, seq in planned:
                 name, columns = raw.table.name, raw.table.columns
                 csv_path = Path(tmp) / f"{name}.csv"
