@@ -29,6 +29,7 @@ class LedgerState:
 
     files: int  # ledger rows
     unbuilt: tuple[int, ...]  # load_seq of the rows no published build covered yet
+    unbuilt_files: tuple[tuple[int, str, str], ...]  # (load_seq, table_name, load_mode) of those
     last_build: str | None  # built_by of the latest built row
     last_built_at: datetime | None
 
@@ -46,16 +47,35 @@ def read_state(con) -> LedgerState | None:
     if not found:
         return None
     rows = con.execute(
-        f"select load_seq, is_built, built_by, built_at from raw.{LOAD_LEDGER} order by load_seq"
+        f"select load_seq, is_built, built_by, built_at, table_name, load_mode from raw.{LOAD_LEDGER} "
+        "order by load_seq"
     ).fetchall()
     built = sorted((r for r in rows if r[1]), key=lambda r: (r[3] is not None, r[3], r[0]))
     last = built[-1] if built else None
     return LedgerState(
         files=len(rows),
         unbuilt=tuple(r[0] for r in rows if not r[1]),
+        unbuilt_files=tuple((r[0], r[4], r[5]) for r in rows if not r[1]),
         last_build=last[2] if last else None,
         last_built_at=last[3] if last else None,
     )
+
+
+def raw_scope(state: LedgerState | None, full_refresh: bool) -> dict[str, tuple[int, ...] | None] | None:
+    """Which raw rows the raw checks read (cx_metrics.quality.raw.suite's `scope`).
+
+    Everything (None) on --full-refresh or without a ledger; else, per table with unbuilt
+    loads, their load_seq, or None (the whole table) when one of them replaced the table.
+    Tables without unbuilt loads are left out (their rows were checked when built)."""
+    if full_refresh or state is None:
+        return None
+    scope: dict[str, tuple[int, ...] | None] = {}
+    for seq, table, mode in state.unbuilt_files:
+        if mode == "replace" or scope.get(table, ()) is None:
+            scope[table] = None
+        else:
+            scope[table] = (*scope.get(table, ()), seq)
+    return scope
 
 
 def mark_built_sql(seqs: tuple[int, ...], placeholder: str = "?") -> str:

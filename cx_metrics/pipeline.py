@@ -248,8 +248,13 @@ class _Run:
         return timed_step(title, self.say, self.steps)
 
     def start_quality(self) -> QualityRun:
-        """Great Expectations starts in a thread: its import overlaps the copy and the first reads."""
-        return QualityRun(self.report_dir, background=True)
+        """Great Expectations starts in a thread: its import overlaps the copy and the first reads.
+
+        Staging and mart checks run inside DuckDB (GX's SQL route, cx_metrics.quality.sql);
+        raw checks read the rows of the unbuilt loads into pandas (ledger.raw_scope)."""
+        from cx_metrics.quality.sql import DuckDBQualityRun
+
+        return DuckDBQualityRun(self.report_dir, background=True)
 
     def said_quality_start(self) -> None:
         """Once GX has started: how long it took in its thread and how long the build waited for it."""
@@ -267,7 +272,12 @@ class _Run:
         present = self.sources_present(database)
         batches = {
             "raw": lambda: raw.suite(
-                database, project_dir(), self.options.dirt_threshold, self.options.as_of, present=present
+                database,
+                project_dir(),
+                self.options.dirt_threshold,
+                self.options.as_of,
+                present=present,
+                scope=ledger.raw_scope(self.ledger, self.options.full_refresh),
             ),
             "staging": lambda: staging.suite(database, present),
             "marts": lambda: marts.suite(database, present),
