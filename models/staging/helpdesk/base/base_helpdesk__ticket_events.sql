@@ -9,7 +9,10 @@
 with
 
 source as (
-    {{ cx_metrics.ranked_copies(source('helpdesk', 'ticket_events'), 'event_id', '_loaded_at desc', source_table=('helpdesk', 'ticket_events')) }}
+    {{ cx_metrics.ranked_copies(
+        source('helpdesk', 'ticket_events'), 'event_id', '_loaded_at desc',
+        source_table=('helpdesk', 'ticket_events')
+    ) }}
 ),
 
 tickets as (
