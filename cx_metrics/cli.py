@@ -41,14 +41,15 @@ def cmd_generate(args: argparse.Namespace) -> None:
 
 
 def cmd_load(args: argparse.Namespace) -> None:
-    with _step(f"load {args.folder} into {args.target}"):
+    append = getattr(args, "append", False)
+    with _step(f"{'append' if append else 'load'} {args.folder} into {args.target}"):
         if getattr(args, "format", "native") == "zendesk":
             from cx_metrics import zendesk
 
             rule = zendesk.CategoryRule(tag_prefix=args.category_tag_prefix, field=args.category_field)
-            zendesk.load(args.folder, target=args.target, progress=_say, category=rule)
+            zendesk.load(args.folder, target=args.target, progress=_say, category=rule, append=append)
         else:
-            load_mod.load(args.folder, target=args.target, progress=_say)
+            load_mod.load(args.folder, target=args.target, progress=_say, append=append)
 
 
 def _build_options(args: argparse.Namespace):
@@ -62,6 +63,7 @@ def _build_options(args: argparse.Namespace):
         options.dirt_threshold = args.dirt_threshold
     if getattr(args, "as_of", None) is not None:
         options.as_of = args.as_of
+    options.full_refresh = getattr(args, "full_refresh", False)
     return options
 
 
@@ -70,7 +72,8 @@ def cmd_build(args: argparse.Namespace) -> None:
     from cx_metrics.pipeline import build
 
     result = build(_build_options(args))
-    _say(f"build published in {result.seconds:.1f}s; report: {result.report_dir}")
+    if result.nothing_new is None:
+        _say(f"build published in {result.seconds:.1f}s; report: {result.report_dir}")
 
 
 def cmd_check(args: argparse.Namespace) -> None:
@@ -270,6 +273,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--category-field", help="zendesk: category from this ticket column (a custom field) first"
     )
+    p.add_argument(
+        "--append",
+        action="store_true",
+        help="add the files' rows to raw (a file already loaded, same sha256, is skipped); "
+        "default: replace the tables given",
+    )
     p.set_defaults(func=cmd_load)
 
     p = sub.add_parser(
@@ -278,6 +287,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--target", default=os.environ.get("CX_TARGET", "duckdb"))
     p.add_argument("--vars", help="dbt vars as YAML, e.g. '{reporting_timezone: Europe/Berlin}'")
+    p.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild everything and check raw in full, even when every load in the ledger is built",
+    )
     _quality_options(p)
     p.set_defaults(func=cmd_build)
 

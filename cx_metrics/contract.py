@@ -181,6 +181,12 @@ TABLES: dict[str, Table] = {
 # The loader's record of which contract tables are loaded (schema raw): one row per
 # table, read by dbt (macro source_present) and the quality suites.
 LOAD_RECORD = "cx_loaded_tables"
+# The load ledger (schema raw): one row per file loaded (cx_metrics.load, README "Append loads").
+LOAD_LEDGER = "cx_load_ledger"
+# Written by the loader on every raw row, never by the source: the ledger sequence of the
+# file the row came from (docs/raw_sources.md). Not a contract column: files need not carry it,
+# and a value a file carries is overwritten.
+LOAD_SEQ = "_load_seq"
 
 # The business timestamps that define as_of, (table, column): the latest of them over the
 # present tables. dbt's list is the macro as_of_timestamps() (macros/sources/as_of_timestamps.sql,

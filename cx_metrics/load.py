@@ -28,6 +28,7 @@ file is a source the team does not have (DECISIONLOG.md).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Callable
@@ -37,7 +38,7 @@ from pathlib import Path
 
 import duckdb
 
-from cx_metrics.contract import DUCKDB_TYPES, LOAD_RECORD, TABLES, Table
+from cx_metrics.contract import DUCKDB_TYPES, LOAD_LEDGER, LOAD_RECORD, LOAD_SEQ, TABLES, Table
 
 DEFAULT_DUCKDB_PATH = "warehouse/cx_metrics.duckdb"
 TARGETS = ("duckdb", "postgres", "spark")
@@ -63,6 +64,9 @@ class RawFile:
     table: Table
     path: Path
     rows: int
+    sha256: str = ""
+    event_min: datetime | None = None  # earliest / latest of the table's timestamp and date columns
+    event_max: datetime | None = None
 
     @property
     def reader(self) -> str:
@@ -80,6 +84,27 @@ class RawFile:
             f'cast("{name}" as {DUCKDB_TYPES[kind]}) as "{name}"' for name, kind in self.table.columns.items()
         )
         return f"select\n    {casts}\nfrom {self.reader}"
+
+    def select_with_seq(self, seq: int) -> str:
+        """select_sql() plus the loader's `_load_seq` column (never read from the file)."""
+        casts = ",\n    ".join(
+            f'cast("{name}" as {DUCKDB_TYPES[kind]}) as "{name}"' for name, kind in self.table.columns.items()
+        )
+        return f"select\n    {casts},\n    cast({int(seq)} as bigint) as {LOAD_SEQ}\nfrom {self.reader}"
+
+
+def event_columns(table: Table) -> list[str]:
+    """The columns a file's event-time range is taken over: its timestamps and dates but `_loaded_at`."""
+    return [c for c, k in table.columns.items() if k in ("timestamp", "date") and c != "_loaded_at"]
+
+
+def file_sha256(path: Path) -> str:
+    """The file's content hash: the ledger's identity of a file (a renamed copy is the same file)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def duckdb_path() -> Path:
@@ -129,7 +154,14 @@ def _validate(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> RawFi
     bad_counts = ", ".join(
         f"sum(case when {uncastable(name, kind)} then 1 else 0 end)" for name, kind in columns
     )
-    rows, *bad = con.execute(f"select count(*), {bad_counts} from {probe.reader}").fetchone()
+    events = event_columns(table)
+    ranges = "".join(
+        f', min(try_cast("{c}" as timestamp)), max(try_cast("{c}" as timestamp))' for c in events
+    )
+    rows, *rest = con.execute(f"select count(*), {bad_counts}{ranges} from {probe.reader}").fetchone()
+    bad, bounds = rest[: len(columns)], rest[len(columns) :]
+    lows = [v for v in bounds[0::2] if v is not None]
+    highs = [v for v in bounds[1::2] if v is not None]
     for (name, kind), count in zip(columns, bad, strict=True):
         if count:
             sample = con.execute(
@@ -139,7 +171,9 @@ def _validate(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> RawFi
                 f"{path}: table '{table.name}', column '{name}': {count} value(s) are not of type "
                 f"{kind} (e.g. {sample!r})"
             )
-    return RawFile(table, path, rows)
+    return RawFile(
+        table, path, rows, file_sha256(path), min(lows) if lows else None, max(highs) if highs else None
+    )
 
 
 def validate_folder(folder: str | Path) -> list[RawFile]:
@@ -165,18 +199,27 @@ RecordRow = tuple  # (table_name, source_name, row_count, is_present, file_name,
 
 
 def record_rows(
-    files: list[RawFile], previous: dict[str, RecordRow], existing_rows: dict[str, int]
+    files: list[RawFile],
+    previous: dict[str, RecordRow],
+    existing_rows: dict[str, int],
+    totals: dict[str, int] | None = None,
 ) -> list[RecordRow]:
     """The record after this load: the tables loaded now, else the previous record's row,
     else the table as found (a warehouse loaded before the record existed: its row count,
-    present when it has rows; a table created empty now: 0, absent)."""
+    present when it has rows; a table created empty now: 0, absent).
+
+    `totals`: the rows a loaded table holds after the load (an append adds to what was
+    there); without it, the file's rows (a replace). A table is present when it holds rows,
+    so once any load gave it rows."""
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     loaded = {raw.table.name: raw for raw in files}
+    totals = totals or {}
     rows = []
     for name, table in TABLES.items():
         if name in loaded:
             raw = loaded[name]
-            rows.append((name, table.source, raw.rows, raw.rows > 0, raw.path.name, now))
+            count = totals.get(name, raw.rows)
+            rows.append((name, table.source, count, count > 0, raw.path.name, now))
         elif name in previous:
             rows.append(tuple(previous[name]))
         else:
@@ -185,34 +228,139 @@ def record_rows(
     return rows
 
 
+# The load ledger: raw.cx_load_ledger, one row per file loaded (README "Append loads").
+LEDGER_COLUMNS: dict[str, str] = {
+    "load_seq": "integer",  # the file's sequence; its rows carry it as _load_seq
+    "file_name": "text",
+    "file_sha256": "text",
+    "table_name": "text",
+    "row_count": "integer",
+    "event_time_min": "timestamp",  # over the table's timestamp and date columns but _loaded_at
+    "event_time_max": "timestamp",
+    "load_mode": "text",  # append | replace
+    "loaded_at": "timestamp",  # wall clock: the ledger's own time, never a metric's
+    "is_built": "boolean",
+    "built_by": "text",  # run id of the published build that covered it
+    "built_at": "timestamp",
+}
+
+
+def plan_load(
+    files: list[RawFile], ledger: list[tuple[int, str, str]], append: bool
+) -> tuple[list[tuple[RawFile, int]], list[RawFile]]:
+    """(file, load_seq) to load and the files skipped: on append, a file whose table already
+    has a ledger row with the same sha256. `ledger`: (load_seq, table_name, file_sha256) rows."""
+    next_seq = max((row[0] for row in ledger), default=0) + 1
+    seen = {(row[1], row[2]) for row in ledger}
+    planned, skipped = [], []
+    for raw in files:
+        if append and (raw.table.name, raw.sha256) in seen:
+            skipped.append(raw)
+            continue
+        planned.append((raw, next_seq))
+        next_seq += 1
+    return planned, skipped
+
+
+def ledger_row(raw: RawFile, seq: int, append: bool) -> tuple:
+    """The ledger row of a file loaded now (unbuilt)."""
+    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    mode = "append" if append else "replace"
+    return (
+        seq,
+        raw.path.name,
+        raw.sha256,
+        raw.table.name,
+        raw.rows,
+        raw.event_min,
+        raw.event_max,
+        mode,
+        now,
+        False,
+        None,
+        None,
+    )
+
+
+def _ledger_ddl(types: dict[str, str]) -> str:
+    return ", ".join(f"{c} {types[k]}" for c, k in LEDGER_COLUMNS.items())
+
+
 def _record_ddl(types: dict[str, str]) -> str:
     return ", ".join(f"{c} {types[k]}" for c, k in RECORD_COLUMNS.items())
 
 
 def _table_ddl(table: Table, types: dict[str, str], quote: str = '"') -> str:
-    return ", ".join(f"{quote}{c}{quote} {types[k]}" for c, k in table.columns.items())
+    """The raw table's columns: the contract's, then the loader's _load_seq."""
+    columns = [f"{quote}{c}{quote} {types[k]}" for c, k in table.columns.items()]
+    return ", ".join([*columns, f"{LOAD_SEQ} {types['integer']}"])
 
 
-def load_duckdb(files: list[RawFile], database: Path) -> None:
-    """Replace the raw tables of a DuckDB file in one transaction; record what is loaded."""
+def load_duckdb(
+    files: list[RawFile], database: Path, append: bool = False, say: Callable[[str], None] | None = None
+) -> list[RawFile]:
+    """Replace (or append to) the raw tables of a DuckDB file in one transaction: rows,
+    ledger and presence record together. Returns the files loaded (not skipped)."""
+    say = say or (lambda _msg: None)
     database.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(database))
     try:
         con.execute("set TimeZone = 'UTC'")
         con.execute("begin transaction")
         con.execute("create schema if not exists raw")
-        for raw in files:
-            con.execute(f"create or replace table raw.{raw.table.name} as {raw.select_sql()}")
-        _record_duckdb(con, files)
+        con.execute(f"create table if not exists raw.{LOAD_LEDGER} ({_ledger_ddl(DUCKDB_TYPES)})")
+        ledger = con.execute(f"select load_seq, table_name, file_sha256 from raw.{LOAD_LEDGER}").fetchall()
+        planned, skipped = plan_load(files, ledger, append)
+        for raw in skipped:
+            say(f"skipped {raw.path}: already loaded into raw.{raw.table.name} (same sha256)")
+        if not planned:  # every file loaded before: nothing is written
+            con.execute("rollback")
+            return []
+        existing = _raw_columns_duckdb(con)
+        for raw, seq in planned:
+            name = raw.table.name
+            if append and name in existing:
+                if LOAD_SEQ not in existing[name]:  # a table loaded before the ledger existed
+                    con.execute(f"alter table raw.{name} add column {LOAD_SEQ} bigint")
+                column_list = ", ".join([*(f'"{c}"' for c in raw.table.columns), LOAD_SEQ])
+                con.execute(f"insert into raw.{name} ({column_list}) {raw.select_with_seq(seq)}")
+            else:
+                con.execute(f"create or replace table raw.{name} as {raw.select_with_seq(seq)}")
+                # a replace starts the table's history again: its earlier ledger rows go
+                con.execute(f"delete from raw.{LOAD_LEDGER} where table_name = ?", [name])
+            con.execute(
+                f"insert into raw.{LOAD_LEDGER} values ({', '.join('?' * len(LEDGER_COLUMNS))})",
+                list(ledger_row(raw, seq, append)),
+            )
+        loaded = [raw for raw, _ in planned]
+        totals = {
+            raw.table.name: con.execute(f"select count(*) from raw.{raw.table.name}").fetchone()[0]
+            for raw in loaded
+        }
+        _record_duckdb(con, loaded, totals)
         con.execute("commit")
     except duckdb.Error as exc:
         con.execute("rollback")
         raise LoadError(f"load into {database} failed, nothing was changed: {exc}") from exc
     finally:
         con.close()
+    return loaded
 
 
-def _record_duckdb(con: duckdb.DuckDBPyConnection, files: list[RawFile]) -> None:
+def _raw_columns_duckdb(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    rows = con.execute(
+        "select table_name, column_name from information_schema.columns "
+        "where table_schema = 'raw' order by table_name, ordinal_position"
+    ).fetchall()
+    out: dict[str, list[str]] = {}
+    for table, column in rows:
+        out.setdefault(table, []).append(column)
+    return out
+
+
+def _record_duckdb(
+    con: duckdb.DuckDBPyConnection, files: list[RawFile], totals: dict[str, int] | None = None
+) -> None:
     """Create the absent contract tables empty and rewrite raw.cx_loaded_tables (same transaction)."""
     tables = {
         r[0]
@@ -238,11 +386,11 @@ def _record_duckdb(con: duckdb.DuckDBPyConnection, files: list[RawFile]) -> None
     con.execute(f"create or replace table raw.{LOAD_RECORD} ({_record_ddl(DUCKDB_TYPES)})")
     con.executemany(
         f"insert into raw.{LOAD_RECORD} values (?, ?, ?, ?, ?, ?)",
-        record_rows(files, previous, existing_rows),
+        record_rows(files, previous, existing_rows, totals),
     )
 
 
-def _record_postgres(cur, files: list[RawFile]) -> None:
+def _record_postgres(cur, files: list[RawFile], totals: dict[str, int] | None = None) -> None:
     """As _record_duckdb, in the load's Postgres transaction."""
     cur.execute("select table_name from information_schema.tables where table_schema = 'raw'")
     tables = {r[0] for r in cur.fetchall()}
@@ -264,11 +412,58 @@ def _record_postgres(cur, files: list[RawFile]) -> None:
     cur.execute(f"create table raw.{LOAD_RECORD} ({_record_ddl(POSTGRES_TYPES)})")
     cur.executemany(
         f"insert into raw.{LOAD_RECORD} values (%s, %s, %s, %s, %s, %s)",
-        record_rows(files, previous, existing_rows),
+        record_rows(files, previous, existing_rows, totals),
     )
 
 
-def _record_spark(spark, files: list[RawFile]) -> None:
+def _spark_literal(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime):
+        return f"timestamp '{value:%Y-%m-%d %H:%M:%S.%f}'"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _spark_values(rows: list[tuple]) -> str:
+    return ", ".join("(" + ", ".join(_spark_literal(v) for v in row) + ")" for row in rows)
+
+
+def _spark_ledger(spark) -> list[tuple]:
+    """The ledger's rows on Spark (created empty when missing)."""
+    spark.sql(f"create table if not exists raw.{LOAD_LEDGER} ({_ledger_ddl(SPARK_TYPES)}) using parquet")
+    return [
+        tuple(r) for r in spark.sql(f"select {', '.join(LEDGER_COLUMNS)} from raw.{LOAD_LEDGER}").collect()
+    ]
+
+
+def _spark_remove_unledgered(spark, say: Callable[[str], None]) -> None:
+    """Rows whose _load_seq has no ledger row (a load that died after its rows, before its
+    ledger row) are removed: the table is rewritten without them and swapped in."""
+    ledger = f"raw.{LOAD_LEDGER}"
+    existing = {row.tableName for row in spark.sql("show tables in raw").collect()}
+    for name in TABLES:
+        if name not in existing:
+            continue
+        if LOAD_SEQ not in [f.name for f in spark.table(f"raw.{name}").schema.fields]:
+            continue
+        orphan = f"{LOAD_SEQ} is not null and {LOAD_SEQ} not in (select load_seq from {ledger})"
+        count = spark.sql(f"select count(*) as n from raw.{name} where {orphan}").collect()[0].n
+        if not count:
+            continue
+        spark.sql(f"drop table if exists raw.{name}__cx_new")
+        spark.sql(
+            f"create table raw.{name}__cx_new using parquet as select * from raw.{name} where not ({orphan})"
+        )
+        spark.sql(f"drop table raw.{name}")
+        spark.sql(f"alter table raw.{name}__cx_new rename to raw.{name}")
+        say(f"removed {count:,} rows of raw.{name} from an unfinished load (no ledger row)")
+
+
+def _record_spark(spark, files: list[RawFile], totals: dict[str, int] | None = None) -> None:
     """As _record_duckdb on Spark (after the swap; no transaction there)."""
     tables = {row.tableName for row in spark.sql("show tables in raw").collect()}
     loaded = {raw.table.name for raw in files}
@@ -286,23 +481,10 @@ def _record_spark(spark, files: list[RawFile]) -> None:
             tuple(r)[0]: tuple(r)
             for r in spark.sql(f"select {', '.join(RECORD_COLUMNS)} from raw.{LOAD_RECORD}").collect()
         }
-    rows = record_rows(files, previous, existing_rows)
+    rows = record_rows(files, previous, existing_rows, totals)
     spark.sql(f"drop table if exists raw.{LOAD_RECORD}")
     spark.sql(f"create table raw.{LOAD_RECORD} ({_record_ddl(SPARK_TYPES)}) using parquet")
-
-    def literal(value) -> str:
-        if value is None:
-            return "null"
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, int):
-            return str(value)
-        if isinstance(value, datetime):
-            return f"timestamp '{value:%Y-%m-%d %H:%M:%S}'"
-        return "'" + str(value).replace("'", "''") + "'"
-
-    values = ", ".join("(" + ", ".join(literal(v) for v in row) + ")" for row in rows)
-    spark.sql(f"insert into raw.{LOAD_RECORD} values {values}")
+    spark.sql(f"insert into raw.{LOAD_RECORD} values {_spark_values(rows)}")
 
 
 def _postgres_connect():
@@ -327,10 +509,14 @@ def _postgres_connect():
         raise LoadError(f"cannot connect to Postgres: {str(exc).strip()}") from exc
 
 
-def load_postgres(files: list[RawFile]) -> str:
-    """Replace the raw tables in Postgres in one transaction, streaming each with COPY."""
+def load_postgres(
+    files: list[RawFile], append: bool = False, say: Callable[[str], None] | None = None
+) -> tuple[str, list[RawFile]]:
+    """Replace (or append to) the raw tables in Postgres in one transaction, streaming each
+    with COPY; ledger and presence record in the same transaction."""
     import psycopg2
 
+    say = say or (lambda _msg: None)
     con = _postgres_connect()
     where = f"{con.info.host}:{con.info.port}/{con.info.dbname}"
     duck = duckdb.connect()
@@ -339,23 +525,37 @@ def load_postgres(files: list[RawFile]) -> str:
         with tempfile.TemporaryDirectory(prefix="cx_load_") as tmp, con, con.cursor() as cur:
             cur.execute("set local time zone 'UTC'")
             cur.execute("create schema if not exists raw")
-            for raw in files:
+            cur.execute(f"create table if not exists raw.{LOAD_LEDGER} ({_ledger_ddl(POSTGRES_TYPES)})")
+            cur.execute(f"select load_seq, table_name, file_sha256 from raw.{LOAD_LEDGER}")
+            planned, skipped = plan_load(files, cur.fetchall(), append)
+            for raw in skipped:
+                say(f"skipped {raw.path}: already loaded into raw.{raw.table.name} (same sha256)")
+            if not planned:  # every file loaded before: nothing is written
+                con.rollback()
+                return where, []
+            for raw, seq in planned:
                 name, columns = raw.table.name, raw.table.columns
                 csv_path = Path(tmp) / f"{name}.csv"
                 # A null is an unquoted empty field, an empty string is "" (Postgres CSV rules).
-                duck.execute(f"copy ({raw.select_sql()}) to '{csv_path}' (format csv, header false)")
+                duck.execute(f"copy ({raw.select_with_seq(seq)}) to '{csv_path}' (format csv, header false)")
                 cur.execute(
                     "select column_name, data_type from information_schema.columns "
                     "where table_schema = 'raw' and table_name = %s order by ordinal_position",
                     (name,),
                 )
-                if [c for c, _ in cur.fetchall()] == list(columns):
-                    cur.execute(f"truncate table raw.{name}")  # keeps the staging views bound
+                found = [c for c, _ in cur.fetchall()]
+                if found == list(columns):  # loaded before the ledger existed
+                    cur.execute(f"alter table raw.{name} add column {LOAD_SEQ} bigint")
+                    found.append(LOAD_SEQ)
+                if found == [*columns, LOAD_SEQ]:
+                    if not append:
+                        cur.execute(f"truncate table raw.{name}")  # keeps the staging views bound
                 else:
-                    ddl = ", ".join(f'"{c}" {POSTGRES_TYPES[k]}' for c, k in columns.items())
                     cur.execute(f"drop table if exists raw.{name} cascade")
-                    cur.execute(f"create table raw.{name} ({ddl})")
-                column_list = ", ".join(f'"{c}"' for c in columns)
+                    cur.execute(f"create table raw.{name} ({_table_ddl(raw.table, POSTGRES_TYPES)})")
+                if not append:
+                    cur.execute(f"delete from raw.{LOAD_LEDGER} where table_name = %s", (name,))
+                column_list = ", ".join([*(f'"{c}"' for c in columns), LOAD_SEQ])
                 try:
                     with csv_path.open() as handle:
                         cur.copy_expert(
@@ -366,13 +566,22 @@ def load_postgres(files: list[RawFile]) -> str:
                         f"{raw.path}: table '{name}': COPY into Postgres failed, nothing was changed: "
                         f"{str(exc).strip()}"
                     ) from exc
-            _record_postgres(cur, files)
+                cur.execute(
+                    f"insert into raw.{LOAD_LEDGER} values ({', '.join(['%s'] * len(LEDGER_COLUMNS))})",
+                    ledger_row(raw, seq, append),
+                )
+            loaded = [raw for raw, _ in planned]
+            totals = {}
+            for raw in loaded:
+                cur.execute(f"select count(*) from raw.{raw.table.name}")
+                totals[raw.table.name] = cur.fetchone()[0]
+            _record_postgres(cur, loaded, totals)
     except psycopg2.Error as exc:
         raise LoadError(f"load into Postgres failed, nothing was changed: {str(exc).strip()}") from exc
     finally:
         duck.close()
         con.close()
-    return where
+    return where, loaded
 
 
 def spark_settings() -> dict[str, str]:
@@ -415,31 +624,48 @@ def spark_session():
     return builder.config("spark.sql.ansi.enabled", "false").getOrCreate()
 
 
-def load_spark(files: list[RawFile]) -> str:
-    """Write every table to `raw.<t>__cx_new` via Parquet, then swap them in by renames."""
+def load_spark(
+    files: list[RawFile], append: bool = False, say: Callable[[str], None] | None = None
+) -> tuple[str, list[RawFile]]:
+    """Rows first, ledger row last (Spark has no multi-table transaction).
+
+    Replace: every table is written to `raw.<t>__cx_new` via Parquet, then swapped in by
+    renames. Append: the rows are inserted into the table. The ledger is rewritten last
+    (`insert overwrite`); rows of a load that died before it are removed at the next load.
+    """
+    say = say or (lambda _msg: None)
     spark = spark_session()
     spark.sparkContext.setLogLevel("ERROR")
     duck = duckdb.connect()
     duck.execute("set TimeZone = 'UTC'")
     spark.sql("create database if not exists raw")
-    staged = []
+    ledger = _spark_ledger(spark)
+    _spark_remove_unledgered(spark, say)
+    planned, skipped = plan_load(files, [(r[0], r[3], r[2]) for r in ledger], append)
+    for raw in skipped:
+        say(f"skipped {raw.path}: already loaded into raw.{raw.table.name} (same sha256)")
+    existing = {row.tableName for row in spark.sql("show tables in raw").collect()}
+    staged, appended = [], []
     try:
         with tempfile.TemporaryDirectory(prefix="cx_load_") as tmp:
-            for raw in files:
+            for raw, seq in planned:
                 name, columns = raw.table.name, raw.table.columns
                 parquet = Path(tmp) / f"{name}.parquet"
-                duck.execute(f"copy ({raw.select_sql()}) to '{parquet}' (format parquet)")
+                duck.execute(f"copy ({raw.select_with_seq(seq)}) to '{parquet}' (format parquet)")
                 casts = [f"cast(`{c}` as {SPARK_TYPES[k]}) as `{c}`" for c, k in columns.items()]
-                spark.sql(f"drop table if exists raw.{name}__cx_new")
-                staged.append(name)
+                casts.append(f"cast({LOAD_SEQ} as bigint) as {LOAD_SEQ}")
+                frame = spark.read.parquet(str(parquet)).selectExpr(*casts)
                 try:
-                    (
-                        spark.read.parquet(str(parquet))
-                        .selectExpr(*casts)
-                        .write.format("parquet")
-                        .mode("overwrite")
-                        .saveAsTable(f"raw.{name}__cx_new")
-                    )
+                    if append and name in existing:
+                        fields = [f.name for f in spark.table(f"raw.{name}").schema.fields]
+                        if LOAD_SEQ not in fields:
+                            spark.sql(f"alter table raw.{name} add columns ({LOAD_SEQ} bigint)")
+                        frame.write.insertInto(f"raw.{name}")
+                        appended.append(name)
+                        continue
+                    spark.sql(f"drop table if exists raw.{name}__cx_new")
+                    staged.append(name)
+                    frame.write.format("parquet").mode("overwrite").saveAsTable(f"raw.{name}__cx_new")
                 except Exception as exc:  # py4j / Spark analysis errors
                     raise LoadError(
                         f"{raw.path}: table '{name}': writing to Spark failed, nothing was changed: "
@@ -451,44 +677,62 @@ def load_spark(files: list[RawFile]) -> str:
         raise
     finally:
         duck.close()
-    existing = {row.tableName for row in spark.sql("show tables in raw").collect()}
     for name in staged:
         if name in existing:
             spark.sql(f"drop table raw.{name}")
         spark.sql(f"alter table raw.{name}__cx_new rename to raw.{name}")
-    _record_spark(spark, files)
-    return spark.conf.get("spark.sql.warehouse.dir")
+    # the ledger last: a replaced table's earlier rows go, the new files' rows come
+    replaced = {raw.table.name for raw, _ in planned if not append or raw.table.name in staged}
+    rows = [r for r in ledger if r[3] not in replaced]
+    rows += [ledger_row(raw, seq, raw.table.name not in staged) for raw, seq in planned]
+    if rows:
+        spark.sql(f"insert overwrite table raw.{LOAD_LEDGER} values {_spark_values(rows)}")
+    else:
+        spark.sql(f"truncate table raw.{LOAD_LEDGER}")
+    loaded = [raw for raw, _ in planned]
+    totals = {
+        raw.table.name: spark.sql(f"select count(*) as n from raw.{raw.table.name}").collect()[0].n
+        for raw in loaded
+    }
+    _record_spark(spark, loaded, totals)
+    return spark.conf.get("spark.sql.warehouse.dir"), loaded
 
 
 def load(
     folder: str | Path,
     target: str = "duckdb",
     progress: Callable[[str], None] | None = None,
+    append: bool = False,
 ) -> dict[str, int]:
-    """Validate and load `folder` into the target's `raw` schema; returns rows per table."""
+    """Validate and load `folder` into the target's `raw` schema; returns rows per table loaded.
+
+    append=False (the default) replaces the tables given and resets their ledger rows;
+    append=True adds the files' rows, skipping a file already loaded (same sha256).
+    """
     say = progress or (lambda _msg: None)
     files = validate_folder(folder)
     for raw in files:
         say(f"validated {raw.path.name}: {raw.rows:,} rows")
+    how = "appended" if append else "loaded"
     if target == "duckdb":
         database = duckdb_path()
-        load_duckdb(files, database)
-        say(f"loaded {len(files)} tables into {database} (schema raw)")
+        loaded = load_duckdb(files, database, append, say)
+        say(f"{how} {len(loaded)} tables into {database} (schema raw)")
     elif target == "postgres":
-        where = load_postgres(files)
-        say(f"loaded {len(files)} tables into Postgres {where} (schema raw)")
+        where, loaded = load_postgres(files, append, say)
+        say(f"{how} {len(loaded)} tables into Postgres {where} (schema raw)")
     elif target == "spark":
-        where = load_spark(files)
-        say(f"loaded {len(files)} tables into Spark {where} (database raw)")
+        where, loaded = load_spark(files, append, say)
+        say(f"{how} {len(loaded)} tables into Spark {where} (database raw)")
     else:
         raise LoadError(f"unknown target '{target}' (available: {', '.join(TARGETS)})")
-    empty = [raw.table.name for raw in files if raw.rows == 0]
+    empty = [raw.table.name for raw in loaded if raw.rows == 0]
     others = [name for name in TABLES if name not in {raw.table.name for raw in files}]
     if empty:
-        say(f"loaded without rows, so absent: {', '.join(empty)}")
+        say(f"{how} without rows: {', '.join(empty)}" + ("" if append else ", so absent"))
     if others:
         say(
             f"not in this folder, kept as loaded before (absent if never loaded with rows): {', '.join(others)}"
         )
-    say(f"what is present: raw.{LOAD_RECORD}")
-    return {raw.table.name: raw.rows for raw in files}
+    say(f"what is present: raw.{LOAD_RECORD}; what was loaded: raw.{LOAD_LEDGER}")
+    return {raw.table.name: raw.rows for raw in loaded}

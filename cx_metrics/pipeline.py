@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cx_metrics import sources
+from cx_metrics import ledger, sources
 from cx_metrics.contract import TABLES
 from cx_metrics.dbt import dbt_command, project_dir
 from cx_metrics.load import duckdb_path
@@ -61,6 +61,8 @@ class BuildOptions:
     vars: str | None = None
     dirt_threshold: float = field(default_factory=dirt_threshold_from_env)
     as_of: datetime | None = None
+    # rebuild (and check raw in full) even when the ledger has no unbuilt load
+    full_refresh: bool = False
     dbt_target_path: Path | None = field(default_factory=lambda: _env_path("CX_DBT_TARGET_PATH"))
     dbt_log_path: Path | None = field(default_factory=lambda: _env_path("CX_DBT_LOG_PATH"))
     reports_dir: Path = field(default_factory=lambda: _env_path("CX_REPORTS_DIR") or Path("reports"))
@@ -88,6 +90,7 @@ class BuildResult:
     layers: list[LayerResult]
     seconds: float
     step_seconds: dict[str, float]
+    nothing_new: str | None = None  # set when the build did nothing (ledger: every load built)
 
 
 def build_file_for(published: Path) -> Path:
@@ -238,14 +241,20 @@ class _Run:
         self.started = time.perf_counter()
         self._said_start = False
         self.present: list[str] | None = None
+        self.ledger: ledger.LedgerState | None = None  # the ledger when the build started
 
     def step(self, title: str):
         """Time a step of this build (see timed_step); its wall seconds go into the report."""
         return timed_step(title, self.say, self.steps)
 
     def start_quality(self) -> QualityRun:
-        """Great Expectations starts in a thread: its import overlaps the copy and the first reads."""
-        return QualityRun(self.report_dir, background=True)
+        """Great Expectations starts in a thread: its import overlaps the copy and the first reads.
+
+        Staging and mart checks run inside DuckDB (GX's SQL route, cx_metrics.quality.sql);
+        raw checks read the rows of the unbuilt loads into pandas (ledger.raw_scope)."""
+        from cx_metrics.quality.sql import DuckDBQualityRun
+
+        return DuckDBQualityRun(self.report_dir, background=True)
 
     def said_quality_start(self) -> None:
         """Once GX has started: how long it took in its thread and how long the build waited for it."""
@@ -263,7 +272,12 @@ class _Run:
         present = self.sources_present(database)
         batches = {
             "raw": lambda: raw.suite(
-                database, project_dir(), self.options.dirt_threshold, self.options.as_of, present=present
+                database,
+                project_dir(),
+                self.options.dirt_threshold,
+                self.options.as_of,
+                present=present,
+                scope=ledger.raw_scope(self.ledger, self.options.full_refresh),
             ),
             "staging": lambda: staging.suite(database, present),
             "marts": lambda: marts.suite(database, present),
@@ -297,6 +311,8 @@ class _Run:
 
     def dbt_layer(self, layer: str, args: list[str]) -> None:
         """A dbt build step; on failure, run the layer's checks too for the sample values, then stop."""
+        if self.options.full_refresh:
+            args = [*args, "--full-refresh"]
         failures = (self.options.dbt_build or run_dbt_build)(args, self.build_file, self.options)
         if not failures:
             return
@@ -375,8 +391,14 @@ def build(options: BuildOptions | None = None) -> BuildResult:
         return build_postgres(options)
     if options.target != "duckdb":
         return _unguarded_build(options)
-    run = _Run(options)
     published = duckdb_path()
+    start = time.perf_counter()
+    state = published_ledger(published)
+    if state is not None and state.nothing_new and not options.full_refresh:
+        message = ledger.nothing_new_message(state)
+        options.progress(message)
+        return BuildResult(published, options.reports_dir, [], time.perf_counter() - start, {}, message)
+    run = _Run(options)
     error: PipelineStopped | None = None
     outcome = "error"  # an exception other than a blocking failure
     try:
@@ -384,6 +406,7 @@ def build(options: BuildOptions | None = None) -> BuildResult:
         quality = run.start_quality() if published.exists() else None
         with run.step(f"copy {published.name} to a build file"):
             run.build_file, fingerprint = prepare_build_copy(published)
+            run.ledger = published_ledger(run.build_file)
         run.quality = quality  # a report is written from here on
         with run.step("raw checks"):
             run.check("raw", run.build_file)
@@ -401,6 +424,7 @@ def build(options: BuildOptions | None = None) -> BuildResult:
         with run.step("mart checks"):
             run.check("marts", run.build_file)
         with run.step(f"publish to {published}"):
+            mark_built_duckdb(run.build_file, run.ledger, run.run_id, options.progress)
             publish(run.build_file, published, fingerprint)
         outcome = "published"
     except PipelineStopped as exc:
@@ -415,6 +439,34 @@ def build(options: BuildOptions | None = None) -> BuildResult:
     return BuildResult(
         published, run.report_dir, run.quality.layers, time.perf_counter() - run.started, run.steps
     )
+
+
+def published_ledger(database: Path) -> ledger.LedgerState | None:
+    """The ledger of a DuckDB warehouse file, read-only (None: no file or no ledger)."""
+    if not database.exists():
+        return None
+    con = connect_read_only(database)
+    try:
+        return ledger.read_state(con)
+    finally:
+        con.close()
+
+
+def mark_built_duckdb(
+    build_file: Path, state: ledger.LedgerState | None, run_id: str, say: Callable[[str], None]
+) -> None:
+    """Mark the loads this build covered built, in the build file: published with it, atomically.
+    `state` is the ledger as the build started (`published_ledger(build_file)` before dbt ran)."""
+    if state is None or not state.unbuilt:
+        return
+    import duckdb
+
+    con = duckdb.connect(str(build_file))
+    try:
+        ledger.mark_built(con, state.unbuilt, run_id)
+    finally:
+        con.close()
+    say(f"ledger: {len(state.unbuilt)} load(s) marked built by build {run_id}")
 
 
 def _unguarded_build(options: BuildOptions) -> BuildResult:
@@ -461,6 +513,7 @@ def check_layer(layer: str, database: Path, options: BuildOptions, run_id: str |
     result's failures; `run_id` names the report folder (default: a new run id).
     """
     run = _Run(options, run_id)
+    run.ledger = published_ledger(database)  # raw checks: the rows of its unbuilt loads
     outcome = "error"  # an exception other than failing checks
     try:
         run.quality = run.start_quality()

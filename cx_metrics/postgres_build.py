@@ -17,9 +17,9 @@ import time
 
 import yaml
 
-from cx_metrics import publish
+from cx_metrics import ledger, publish
 from cx_metrics.pipeline import UPSTREAM, BuildOptions, BuildResult, PipelineStopped, _Run, run_dbt_build
-from cx_metrics.quality.postgres import PostgresQualityRun, PostgresWarehouse
+from cx_metrics.quality.postgres import PostgresQualityRun, PostgresWarehouse, ReadOnlyConnection
 from cx_metrics.quality.runner import LayerResult
 
 
@@ -34,6 +34,12 @@ def shadow_vars(vars_text: str | None, suffix: str = publish.SHADOW_SUFFIX) -> s
 def build_postgres(options: BuildOptions) -> BuildResult:
     """The guarded pipeline on Postgres; raises PipelineStopped (layer, step, message) on any blocking failure."""
     warehouse = PostgresWarehouse.from_env(suffix=publish.SHADOW_SUFFIX)
+    start = time.perf_counter()
+    state = _ledger_state(warehouse)
+    if state is not None and state.nothing_new and not options.full_refresh:
+        message = ledger.nothing_new_message(state)
+        options.progress(message)
+        return BuildResult(None, options.reports_dir, [], time.perf_counter() - start, {}, message)
     # dbt gets the shadow suffix; never a CX_DUCKDB_PATH (run_dbt_build sets it from its database argument)
     dbt_build = options.dbt_build or (lambda args, database, opts: run_dbt_build(args, None, opts))
     run = _Run(dataclasses.replace(options, vars=shadow_vars(options.vars), dbt_build=dbt_build))
@@ -58,6 +64,7 @@ def build_postgres(options: BuildOptions) -> BuildResult:
                 options.progress(f"dropped the shadow schemas of an earlier build: {', '.join(dropped)}")
         run.quality = quality
         run.build_file = warehouse
+        run.ledger = _ledger_state(warehouse)
         with run.step("raw checks"):
             run.check("raw", warehouse)
         with run.step("dbt build into shadow schemas: seeds, staging, quarantine, audit (+ tests)"):
@@ -73,7 +80,13 @@ def build_postgres(options: BuildOptions) -> BuildResult:
             run.check("marts", warehouse)
         with run.step("publish: swap the shadow schemas in (one transaction)"):
             try:
-                publish.swap(admin, say=options.progress)
+                unbuilt = run.ledger.unbuilt if run.ledger is not None else ()
+                publish.swap(
+                    admin,
+                    say=options.progress,
+                    # the loads this build covered are marked built in the swap's transaction
+                    before_commit=lambda cur: ledger.mark_built(cur, unbuilt, run.run_id, "%s"),
+                )
             except publish.PublishError as exc:
                 raise PipelineStopped("publish", "publish", str(exc), warehouse) from exc
         outcome = "published"
@@ -88,6 +101,18 @@ def build_postgres(options: BuildOptions) -> BuildResult:
         admin.close()  # also releases the advisory lock
         run.finish(outcome, error)
     return BuildResult(None, run.report_dir, run.quality.layers, time.perf_counter() - run.started, run.steps)
+
+
+def _ledger_state(warehouse: PostgresWarehouse) -> ledger.LedgerState | None:
+    """The ledger in raw (never shadowed), read-only; None when there is none or no connection."""
+    try:
+        con = ReadOnlyConnection(warehouse)
+    except Exception:  # the build itself reports the connection error
+        return None
+    try:
+        return ledger.read_state(con)
+    finally:
+        con.close()
 
 
 def check_postgres(layer: str, options: BuildOptions) -> LayerResult:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from typing import Any
 
 SHADOW_SUFFIX = "__shadow"
 PREVIOUS_SUFFIX = "__previous"
@@ -193,8 +194,11 @@ def swap(
     readable: tuple[str, ...] | None = None,
     say: Callable[[str], None] = lambda m: None,
     retry_seconds: float | None = None,
+    before_commit: Callable[[Any], None] | None = None,
 ) -> list[str]:
     """Publish every shadow schema in one transaction (see the module doc); the published schema names.
+
+    `before_commit(cursor)` runs inside that transaction (the build marks its loads built there).
 
     Readers get `retry_seconds` (CX_PG_PUBLISH_WAIT_SECONDS, default 120) to let go of the published
     tables; a transaction left open longer (e.g. idle in transaction) makes the publish give up.
@@ -217,6 +221,9 @@ def swap(
     while True:
         try:
             views = _swap_once(con, names, shadows, suffix, role, readable)
+            if before_commit is not None:
+                with con.cursor() as cur:
+                    before_commit(cur)
             con.commit()
             break
         except psycopg2.errors.LockNotAvailable:

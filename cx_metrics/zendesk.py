@@ -499,8 +499,10 @@ def load(
     target: str = "duckdb",
     progress: Callable[[str], None] | None = None,
     category: CategoryRule | None = None,
+    append: bool = False,
 ) -> dict[str, int]:
-    """Translate Fivetran's Zendesk files in `folder` and load them with the native loader."""
+    """Translate Fivetran's Zendesk files in `folder` and load them with the native loader
+    (replacing the four tables, or appending to them: `append`, as `cx-metrics load --append`)."""
     say = progress or (lambda _msg: None)
     with tempfile.TemporaryDirectory(prefix="cx_zendesk_") as tmp:
         result = translate(folder, tmp, category)
@@ -510,4 +512,4 @@ def load(
         )
         for note in result.notes:
             say(f"zendesk: {note}")
-        return load_mod.load(tmp, target=target, progress=say)
+        return load_mod.load(tmp, target=target, progress=say, append=append)

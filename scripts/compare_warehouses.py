@@ -51,7 +51,13 @@ def q(name: str) -> str:
 
 
 def compare_relation(
-    con: duckdb.DuckDBPyConnection, a: str, b: str, schema: str, table: str, columns: dict[str, str], rel_tol: float
+    con: duckdb.DuckDBPyConnection,
+    a: str,
+    b: str,
+    schema: str,
+    table: str,
+    columns: dict[str, str],
+    rel_tol: float,
 ) -> str | None:
     """None when equal, else a one-line description of the difference."""
     names = list(columns)
@@ -61,8 +67,12 @@ def compare_relation(
     n_a, n_b = (con.execute(f"select count(*) from {r}").fetchone()[0] for r in (ra, rb))
     if n_a != n_b:
         return f"row counts differ: {n_a:,} vs {n_b:,}"
-    con.execute(f"create or replace temp table only_a as select {cols} from {ra} except all select {cols} from {rb}")
-    con.execute(f"create or replace temp table only_b as select {cols} from {rb} except all select {cols} from {ra}")
+    con.execute(
+        f"create or replace temp table only_a as select {cols} from {ra} except all select {cols} from {rb}"
+    )
+    con.execute(
+        f"create or replace temp table only_b as select {cols} from {rb} except all select {cols} from {ra}"
+    )
     d_a = con.execute("select count(*) from only_a").fetchone()[0]
     d_b = con.execute("select count(*) from only_b").fetchone()[0]
     if d_a == 0 and d_b == 0:
@@ -97,7 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rel-tol", type=float, default=1e-9)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--memory-limit", default="4GB")
-    p.add_argument("--new-columns-ok", action="store_true", help="columns only in B are noted, not differences")
+    p.add_argument(
+        "--new-columns-ok", action="store_true", help="columns only in B are noted, not differences"
+    )
     args = p.parse_args(argv)
     a, b = args.a.stem, args.b.stem
     if a == b:

@@ -52,8 +52,10 @@ from cx_metrics.pipeline import (
     PipelineStopped,
     build_file_for,
     check_layer,
+    mark_built_duckdb,
     prepare_build_copy,
     publish,
+    published_ledger,
 )
 from cx_metrics.quality import staging
 from cx_metrics.quality.runner import CheckResult, LayerResult
@@ -71,10 +73,11 @@ TARGET = os.environ.get("CX_TARGET", "duckdb")
 def load_landing_folder(folder: str | Path, target: str = "duckdb", progress=None) -> dict[str, int]:
     """The one call through which the scheduler loads a landing folder (rows per table).
 
-    Today a full load of the folder's files (`cx-metrics load DIR`); the switch to
-    appending (`load(..., append=True)`) is made here and nowhere else.
+    An append (`cx-metrics load DIR --append`): the day's files are added to raw, a
+    file loaded before (same sha256) is skipped, and the load ledger records them
+    unbuilt until a published build covers them (cx_metrics.ledger).
     """
-    return load(folder, target=target, progress=progress)
+    return load(folder, target=target, progress=progress, append=True)
 
 
 class CxWarehouse(dg.ConfigurableResource):
@@ -314,6 +317,9 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: CxWarehous
     """The checked build file swapped in over the published warehouse (atomic `os.replace`)."""
     warehouse.require_duckdb()
     try:
+        # the loads this run built are marked built in the build file, published with it
+        state = published_ledger(warehouse.build_file)
+        mark_built_duckdb(warehouse.build_file, state, f"dagster-{context.run.run_id}", context.log.info)
         publish(warehouse.build_file, warehouse.published, (fingerprint[0], fingerprint[1]))
     except PipelineStopped as exc:
         raise dg.Failure(str(exc)) from exc

@@ -172,3 +172,31 @@ def skip_project_config_saves(context: Any) -> None:
 
     if is_tuned(gx):
         context._save_project_config = lambda: None
+
+
+class _DialectName(str):
+    """A dialect name GX's persisted-connection list can hold beside its GXSqlDialect members
+    (compared as text, with the `.value` GX reads from them)."""
+
+    @property
+    def value(self) -> str:
+        return str(self)
+
+
+def register_duckdb_dialect() -> None:
+    """Let GX's SQL route validate on DuckDB (duckdb-engine): one persisted connection per engine.
+
+    As shipped, GX 1.24 returns every pooled connection after each query; the pool's reset
+    discards the rows duckdb_engine streams, and every expectation fails with "list index
+    out of range" (DEPENDENCIES.md item 5). Dialects in `_PERSISTED_CONNECTION_DIALECTS`
+    (sqlite, mssql, ...) keep one connection open instead; DuckDB is added to them. The
+    connection is closed after each layer (cx_metrics.quality.sql.DuckDBQualityRun._dispose).
+    Applied whatever the GX version: without it the DuckDB SQL route gives no results at all.
+    """
+    from great_expectations.execution_engine import sqlalchemy_execution_engine as engine
+
+    if "duckdb" not in [str(getattr(d, "value", d)) for d in engine._PERSISTED_CONNECTION_DIALECTS]:
+        engine._PERSISTED_CONNECTION_DIALECTS = (
+            *engine._PERSISTED_CONNECTION_DIALECTS,
+            _DialectName("duckdb"),
+        )

@@ -20,27 +20,15 @@ import contextlib
 import dataclasses
 import os
 import re
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from cx_metrics.quality import runner
-from cx_metrics.quality._gx_patches import configuration_built_once
 from cx_metrics.quality.raw import schema_checks
-from cx_metrics.quality.runner import (
-    BLOCKING,
-    SAMPLE_SIZE,
-    Batch,
-    Check,
-    CheckResult,
-    LayerResult,
-    QualityRun,
-    _select_sql,
-    _to_result,
-    columns_by_relation,
-)
+from cx_metrics.quality.runner import Batch, Check, LayerResult
+from cx_metrics.quality.sql import DECORRELATED, SqlQualityRun, relation_sql, sql_check  # noqa: F401 (re-exported)
 
 # Schemas dbt builds (generate_schema_name); raw is written by the loader and never shadowed.
 DBT_SCHEMAS = ("seeds", "staging", "quarantine", "audit", "intermediate", "metric_inputs", "marts", "main")
@@ -53,25 +41,6 @@ PG_FORMAT = {
     "boolean": "boolean",
     "decimal(12,2)": "numeric(12,2)",
     "decimal(10,2)": "numeric(10,2)",
-}
-_PANDAS_CONDITION = re.compile(r'^\s*(\w+)\s*==\s*"([^"]*)"\s*$')
-# Derived columns the suites compute with a correlated subquery, which DuckDB turns into a join
-# but Postgres runs once per row (a scan of the other table per row, per GX query: hours at
-# 180k ticket events). Here they come from a join: (relation, column) -> (join, expression).
-# A derived column not listed keeps the suite's own expression (same result, slower).
-DECORRELATED: dict[tuple[str, str], tuple[str, str]] = {
-    ("raw.ticket_events", "ticket_created_at"): (
-        "left join (select ticket_id as first_ticket_id, min(created_at) as first_created_at "
-        "from raw.tickets group by ticket_id) as first_ticket "
-        "on first_ticket.first_ticket_id = ticket_events.ticket_id",
-        "first_ticket.first_created_at",
-    ),
-    ("staging.stg_telephony__calls", "unresolved_ticket_id"): (
-        "left join (select distinct ticket_id as known_ticket_id from staging.stg_helpdesk__tickets) as known "
-        "on known.known_ticket_id = stg_telephony__calls.ticket_id",
-        "case when stg_telephony__calls.ticket_id is not null and known.known_ticket_id is null "
-        "then stg_telephony__calls.ticket_id end",
-    ),
 }
 
 
@@ -186,32 +155,8 @@ def schema_frame(con: ReadOnlyConnection) -> tuple[pd.DataFrame, list[Check]]:
     return pd.DataFrame(frame_rows), checks
 
 
-def sql_check(check: Check) -> Check:
-    """The check as GX's SQL engine takes it: a pandas row_condition in GX's own syntax."""
-    kwargs = dict(check.kwargs)
-    if kwargs.get("condition_parser") == "pandas":
-        match = _PANDAS_CONDITION.match(kwargs["row_condition"])
-        if not match:
-            raise ValueError(f"row_condition {kwargs['row_condition']!r} has no SQL form")
-        kwargs["row_condition"] = f'col("{match.group(1)}")=="{match.group(2)}"'
-        kwargs["condition_parser"] = "great_expectations"
-    return dataclasses.replace(check, kwargs=kwargs)
-
-
-def relation_sql(batch: Batch, existing: dict[str, str]) -> str:
-    """The suite's select for a relation batch, with DECORRELATED columns computed by a join."""
-    derived, joins = dict(batch.derived), []
-    for name, (_, needs) in batch.derived.items():
-        if (batch.relation, name) in DECORRELATED and all(n in existing for n in needs):
-            join, expression = DECORRELATED[(batch.relation, name)]
-            derived[name] = (expression, needs)
-            joins.append(join)
-    sql = _select_sql(dataclasses.replace(batch, derived=derived), existing)
-    return " ".join([sql, *joins])
-
-
-class PostgresQualityRun(QualityRun):
-    """QualityRun whose batches are SQL queries validated in Postgres (GX `postgresql` datasource)."""
+class PostgresQualityRun(SqlQualityRun):
+    """The suites validated in Postgres (GX `postgresql` datasource) on the shadow schemas."""
 
     def __init__(self, warehouse: PostgresWarehouse, report_dir=None, background: bool = False) -> None:
         self.warehouse = warehouse
@@ -227,76 +172,22 @@ class PostgresQualityRun(QualityRun):
     def validate(self, layer: str, database: Any, batches: list[Batch]) -> LayerResult:
         """Validate every batch of a layer in the database; a missing relation is a blocking failure."""
         warehouse = database if isinstance(database, PostgresWarehouse) else self.warehouse
-        start = time.perf_counter()
-        results: list[CheckResult] = []
-        self._runs[layer] = self._runs.get(layer, 0) + 1
-        prefix = layer if self._runs[layer] == 1 else f"{layer}_{self._runs[layer]}"
-        con = ReadOnlyConnection(warehouse)
-        try:
-            columns = columns_by_relation(con, batches)
-            for batch in batches:
-                if batch.frame is not None:
-                    if layer == "raw" and batch.name == "schema":
-                        frame, checks = schema_frame(con)
-                        batch = dataclasses.replace(batch, checks=checks, frame=frame)
-                    results += self._validate_frame(layer, prefix, batch, (batch.frame, ""))
-                    continue
-                if batch.sql is not None:
-                    sql, present = batch.sql, set(con.columns(batch.sql))
-                else:
-                    existing = columns.get(batch.relation, {})
-                    if not existing:
-                        results.append(
-                            CheckResult(
-                                layer,
-                                batch.relation,
-                                None,
-                                "expect_relation_to_exist",
-                                BLOCKING,
-                                "fail",
-                                False,
-                                note=f"relation {batch.relation} does not exist",
-                            )
-                        )
-                        continue
-                    sql = relation_sql(batch, existing)
-                    present = set(con.columns(sql))
-                results += self._validate_query(layer, prefix, batch, warehouse.rewrite(sql), present)
-        finally:
-            con.close()
-            self._dispose()
-        layer_result = LayerResult(layer, results, time.perf_counter() - start)
-        self.layers.append(layer_result)
-        return layer_result
+        return self.validate_in_database(layer, warehouse, batches)
 
-    def _validate_query(
-        self, layer: str, prefix: str, batch: Batch, sql: str, present: set[str]
-    ) -> list[CheckResult]:
-        runnable, skipped = runner.runnable_checks(layer, batch, present)
-        if not runnable:
-            return skipped
-        self.ready()
-        self._join_docs(raise_error=False)
-        expectation = runner._expectation
-        suite_name = f"{prefix}.{batch.name}"
-        with runner._GX_LOCK:
-            suite = self.context.suites.add(
-                self.gx.ExpectationSuite(
-                    name=suite_name,
-                    expectations=[expectation(sql_check(c), i) for i, c in enumerate(runnable)],
-                )
-            )
-            asset = self.sql_datasource.add_query_asset(suite_name, query=sql)
-            definition = asset.add_batch_definition_whole_table("all")
-            validation = self.context.validation_definitions.add(
-                self.gx.ValidationDefinition(name=suite_name, data=definition, suite=suite)
-            )
-            with configuration_built_once():
-                outcome = validation.run(
-                    result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}
-                )
-        by_index = {r.expectation_config.meta["check_index"]: r for r in outcome.results}
-        return [_to_result(layer, c, by_index[i]) for i, c in enumerate(runnable)] + skipped
+    def _connection(self, database: PostgresWarehouse) -> ReadOnlyConnection:
+        return ReadOnlyConnection(database)
+
+    def _rewrite(self, database: PostgresWarehouse, sql: str) -> str:
+        return database.rewrite(sql)
+
+    def _sql_datasource(self, database: PostgresWarehouse):
+        return self.sql_datasource
+
+    def _frame_batch(self, layer: str, con: ReadOnlyConnection, batch: Batch) -> Batch:
+        if layer == "raw" and batch.name == "schema":
+            frame, checks = schema_frame(con)
+            return dataclasses.replace(batch, checks=checks, frame=frame)
+        return batch
 
     def _dispose(self) -> None:
         """Close the connections GX pooled: no idle session outlives a layer's checks."""

@@ -76,6 +76,7 @@ class Batch:
     sql: str | None = None
     frame: Any = None  # a ready DataFrame (e.g. the schema of a relation)
     skip_note: str = ""  # set: nothing is read, every check is reported as skipped with this note
+    where: str = ""  # a filter on the relation's rows (e.g. the raw rows of the unbuilt loads)
 
 
 @dataclass
@@ -179,6 +180,11 @@ def _select_sql(batch: Batch, existing: dict[str, str]) -> str:
     return f"select {', '.join(parts) or '1 as _no_columns'} from {batch.relation} as {alias}"
 
 
+def where_sql(batch: Batch) -> str:
+    """The batch's row filter as a clause to append after the from (and joins), or ''."""
+    return f" where {batch.where}" if batch.where else ""
+
+
 def columns_by_relation(con: duckdb.DuckDBPyConnection, batches: list[Batch]) -> dict[str, dict[str, str]]:
     """Columns of every relation the batches read, in one information_schema query per layer."""
     schemas = sorted(
@@ -202,7 +208,7 @@ def read_frame(con: duckdb.DuckDBPyConnection, batch: Batch, columns: dict[str, 
     existing = columns.get(batch.relation, {})
     if not existing:
         return None, f"relation {batch.relation} does not exist"
-    return con.execute(_select_sql(batch, existing)).df(), ""
+    return con.execute(_select_sql(batch, existing) + where_sql(batch)).df(), ""
 
 
 def runnable_checks(layer: str, batch: Batch, present: set[str]) -> tuple[list[Check], list[CheckResult]]:

@@ -41,6 +41,31 @@
 {%- endmacro %}
 
 {#
+    The raw columns a source's YAML declares, in their declared order (read from the
+    graph; empty while parsing, and with required=false in a unit test, whose graph
+    holds no sources). The contract's columns: never the loader's _load_seq.
+#}
+{% macro declared_columns(source_name, table_name, required=true) -%}
+    {%- set column_names = [] -%}
+    {%- if execute -%}
+        {%- set source_id = 'source.' ~ project_name ~ '.' ~ source_name ~ '.' ~ table_name -%}
+        {#- a unit test's graph has no sources: required=false gives no columns there -#}
+        {%- set source_node = (graph.get('sources') or {}).get(source_id) -%}
+        {%- if source_node is none and not required -%}
+            {{ return([]) }}
+        {%- endif -%}
+        {%- if source_node is none or not source_node.columns -%}
+            {{ exceptions.raise_compiler_error(
+                "declared_columns: " ~ source_id ~ " must be declared with its columns in the source's YAML") }}
+        {%- endif -%}
+        {%- for name in source_node.columns -%}
+            {%- do column_names.append(name) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(column_names) }}
+{%- endmacro %}
+
+{#
     The body of a quarantine model: one row per impossible raw row, with the
     source table, the row's key, the reason code and the raw row as JSON.
     The raw columns are the ones the source's YAML declares (read from the
@@ -48,18 +73,7 @@
     the one relation it reads.
 #}
 {% macro quarantine_rows(base_model, source_name, table_name, key_column) -%}
-    {%- set column_names = [] -%}
-    {%- if execute -%}
-        {%- set source_id = 'source.' ~ project_name ~ '.' ~ source_name ~ '.' ~ table_name -%}
-        {%- set source_node = graph.sources.get(source_id) -%}
-        {%- if source_node is none or not source_node.columns -%}
-            {{ exceptions.raise_compiler_error(
-                "quarantine_rows: " ~ source_id ~ " must be declared with its columns in the source's YAML") }}
-        {%- endif -%}
-        {%- for name in source_node.columns -%}
-            {%- do column_names.append(name) -%}
-        {%- endfor -%}
-    {%- endif -%}
+    {%- set column_names = cx_metrics.declared_columns(source_name, table_name) -%}
 with
 
 base as (

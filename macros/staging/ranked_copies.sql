@@ -26,12 +26,29 @@
     branch to decorrelate it (issue 15: 19.5 -> 10.7 s CPU at 1M for the helpdesk
     events). The relation itself is read directly, not through a CTE referenced
     twice, so no engine materialises a copy of its rows.
+
+    Ties: copies equal on `order_by` (e.g. two extractions with the same
+    `_loaded_at`) are ordered by every column the source's YAML declares
+    (`source_table` = (source, table)), ascending, nulls last, on every engine.
+    So the winner depends on the rows only, never on which load brought them or
+    in what order they were read: appending the files one by one ranks a key's
+    copies as a replace load of all of them together does (the replay test,
+    tests/python/test_replay.py). Copies equal on every declared column are
+    the same row; which of them ranks 1 changes nothing downstream. (dbt unit
+    tests see no sources in the graph: there the tie-break is left out.) The loader's
+    `_load_seq` is not declared and never decides (DECISIONLOG.md).
 #}
 {% macro staged_key(column) -%}
     nullif(trim({{ column }}), '')
 {%- endmacro %}
 
-{% macro ranked_copies(relation, key_column, order_by) -%}
+{% macro ranked_copies(relation, key_column, order_by, source_table=none) -%}
+    {%- set tie_break = [] -%}
+    {%- if source_table is not none -%}
+        {%- for name in cx_metrics.declared_columns(source_table[0], source_table[1], required=false) -%}
+            {%- do tie_break.append('several_copies.' ~ adapter.quote(name) ~ ' asc nulls last') -%}
+        {%- endfor -%}
+    {%- endif -%}
     select
         ranked.*,
         ranked._row_rank > 1 as _is_superseded
@@ -58,7 +75,7 @@
             several_copies.*,
             row_number() over (
                 partition by {{ cx_metrics.staged_key('several_copies.' ~ key_column) }}
-                order by {{ order_by }}
+                order by {{ order_by }}{% for part in tie_break %}, {{ part }}{% endfor %}
             ) as _row_rank
         from {{ relation }} as several_copies
         inner join copied_keys

@@ -9,7 +9,9 @@ import duckdb
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("compare_warehouses", REPO / "scripts" / "compare_warehouses.py")
+_spec = importlib.util.spec_from_file_location(
+    "compare_warehouses", REPO / "scripts" / "compare_warehouses.py"
+)
 compare_warehouses = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(compare_warehouses)
 
@@ -36,7 +38,9 @@ def run(a: Path, b: Path, *extra: str) -> int:
 def test_equal_with_doubles_within_tolerance(tmp_path):
     a = make(tmp_path / "a.duckdb", ROWS)
     # summation order: 0.3 vs 0.30000000000000004, 1e6 vs 1e6 * (1 + 1e-12)
-    b = make(tmp_path / "b.duckdb", [("a", 1, 0.3), ("b", 2, 1e6 * (1 + 1e-12)), ("b", 2, 1e6), ("c", None, None)])
+    b = make(
+        tmp_path / "b.duckdb", [("a", 1, 0.3), ("b", 2, 1e6 * (1 + 1e-12)), ("b", 2, 1e6), ("c", None, None)]
+    )
     assert run(a, b) == 0
 
 

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from cx_metrics import cli
-from cx_metrics.contract import TABLES
+from cx_metrics.contract import LOAD_SEQ, TABLES
 from cx_metrics.load import LoadError, load, spark_settings
 from quality_helpers import FIXTURE_COUNTS
 
@@ -46,7 +46,7 @@ def test_loads_every_table_with_contract_types(raw_folder: Path, warehouse: Path
     assert types["queued_at"] == "TIMESTAMP"
     assert types["talk_seconds"] == "BIGINT"
     assert types["transferred"] == "BOOLEAN"
-    assert list(types) == list(TABLES["calls"].columns)
+    assert list(types) == [*TABLES["calls"].columns, LOAD_SEQ]  # the loader adds _load_seq last
 
 
 def test_extra_columns_are_ignored(raw_folder: Path, warehouse: Path) -> None:
@@ -179,7 +179,7 @@ def test_a_subset_is_recorded_and_absent_tables_exist_empty(raw_folder: Path, wa
     con = duckdb.connect(str(warehouse), read_only=True)
     columns = [r[0] for r in con.execute("describe raw.calls").fetchall()]
     con.close()
-    assert columns == list(TABLES["calls"].columns)
+    assert columns == [*TABLES["calls"].columns, LOAD_SEQ]
 
 
 def test_a_later_load_keeps_the_record_of_the_other_tables(

@@ -71,11 +71,34 @@ def test_postgres_load_uses_contract_types(raw_folder: Path, pg) -> None:
         types = dict(cur.fetchall())
         cur.execute("select count(*) from raw.calls where answered_at is null")
         unanswered = cur.fetchone()[0]
-    assert list(types) == list(load_mod.TABLES["calls"].columns)
+    assert list(types) == [*load_mod.TABLES["calls"].columns, "_load_seq"]
     assert types["queued_at"] == "timestamp without time zone"
     assert types["talk_seconds"] == "bigint"
     assert types["transferred"] == "boolean"
     assert unanswered == 2  # empty CSV fields arrive as nulls
+
+
+def test_postgres_append_adds_rows_skips_a_file_loaded_before(raw_folder: Path, tmp_path: Path, pg) -> None:
+    load(raw_folder, target="postgres")
+    day2 = tmp_path / "day2"
+    day2.mkdir()
+    lines = (raw_folder / "calls.csv").read_text().splitlines(keepends=True)
+    (day2 / "calls.csv").write_text(lines[0] + lines[1].replace("L1,", "L901,", 1))
+    assert load(day2, target="postgres", append=True) == {"calls": 1}
+    assert load(day2, target="postgres", append=True) == {}  # same sha256: skipped
+    with pg.cursor() as cur:
+        cur.execute("select _load_seq, count(*) from raw.calls group by 1 order by 1")
+        per_load = cur.fetchall()
+        cur.execute(
+            "select load_seq, table_name, row_count, load_mode from raw.cx_load_ledger where table_name = 'calls'"
+        )
+        ledger = cur.fetchall()
+        cur.execute("select row_count, is_present from raw.cx_loaded_tables where table_name = 'calls'")
+        record = cur.fetchall()
+    seq = ledger[0][0]
+    assert per_load == [(seq, COUNTS["calls"]), (12, 1)]
+    assert ledger == [(seq, "calls", COUNTS["calls"], "replace"), (12, "calls", 1, "append")]
+    assert record == [(COUNTS["calls"] + 1, True)]
 
 
 def test_postgres_missing_column_leaves_previous_tables(raw_folder: Path, pg) -> None:

@@ -97,6 +97,12 @@ def test_whole_graph_materialises_checks_pass_and_publishes(good):
         "select record_key, reason_code from quarantine.quarantine_surveys__survey_responses",
     ) == [("R000", "score_out_of_scale")]
     assert _query(good["published"]), "the published warehouse has mart rows"
+    # the landing folder was appended and the published build marked its loads built
+    assert _query(
+        good["published"],
+        "select count(*), count(*) filter (where load_mode = 'append' and is_built "
+        "and built_by like 'dagster-%') from raw.cx_load_ledger",
+    ) == [(11, 11)]
     reports = good["tmp"] / "reports"
     assert sorted(p.name.rsplit("-", 1)[-1] for p in reports.glob("dagster-*")) == ["marts", "raw", "staging"]
 

@@ -30,7 +30,8 @@ def _options(tmp: Path, **extra) -> BuildOptions:
         dbt_log_path=tmp / "logs",
         reports_dir=tmp / "reports",
         progress=lambda m: None,
-        **extra,
+        # the faults rebuild data every build has covered: without it a build finds nothing new
+        **{"full_refresh": True, **extra},
     )
 
 

@@ -43,7 +43,8 @@ def _options(tmp: Path, **extra) -> BuildOptions:
         dbt_log_path=tmp / "logs",
         reports_dir=tmp / "reports",
         progress=lambda m: None,
-        **extra,
+        # the faults rebuild data every build has covered: without it a build finds nothing new
+        **{"full_refresh": True, **extra},
     )
 
 
@@ -350,3 +351,15 @@ def test_swap_refuses_a_materialized_view_and_publishes_nothing(swap_db):
     with pytest.raises(publish.PublishError, match="materialized view.*dashboards.mv"):
         publish.swap(postgres_connection(SWAP_DATABASE), role=f"{READER}_swap")
     assert (_one(swap_db, "select x from marts.t"), _one(swap_db, "select x from marts__shadow.t")) == (1, 2)
+
+
+def test_published_build_marks_its_loads_and_a_rebuild_does_nothing(good, tmp_path):
+    """The good build marked every ledger row built in the swap's transaction; a build
+    with nothing new says so and leaves the published schemas alone."""
+    run_id = good["result"].report_dir.name
+    assert _query("select distinct is_built, built_by from raw.cx_load_ledger") == [(True, run_id)]
+    result = build(_options(tmp_path, full_refresh=False))
+    assert result.nothing_new is not None and result.nothing_new.startswith(
+        f"nothing new since build {run_id}"
+    )
+    assert _query() == good["marts"]

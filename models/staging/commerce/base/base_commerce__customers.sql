@@ -3,7 +3,10 @@
 with
 
 source as (
-    {{ cx_metrics.ranked_copies(source('commerce', 'customers'), 'customer_id', '_loaded_at desc') }}
+    {{ cx_metrics.ranked_copies(
+        source('commerce', 'customers'), 'customer_id', '_loaded_at desc',
+        source_table=('commerce', 'customers')
+    ) }}
 ),
 
 segment_map as (

@@ -3,7 +3,10 @@
 with
 
 source as (
-    {{ cx_metrics.ranked_copies(source('commerce', 'orders'), 'order_id', '_loaded_at desc') }}
+    {{ cx_metrics.ranked_copies(
+        source('commerce', 'orders'), 'order_id', '_loaded_at desc',
+        source_table=('commerce', 'orders')
+    ) }}
 ),
 
 checked as (

@@ -14,7 +14,10 @@
 with
 
 ranked as (
-    {{ cx_metrics.ranked_copies(source('helpdesk', 'ticket_events'), 'event_id', '_loaded_at desc') }}
+    {{ cx_metrics.ranked_copies(
+        source('helpdesk', 'ticket_events'), 'event_id', '_loaded_at desc',
+        source_table=('helpdesk', 'ticket_events')
+    ) }}
 ),
 
 tickets as (

@@ -2,9 +2,12 @@
 
 with
 
+-- a ticket is re-extracted whenever it changes: the latest update wins
 source as (
-    -- a ticket is re-extracted whenever it changes: the latest update wins
-    {{ cx_metrics.ranked_copies(source('helpdesk', 'tickets'), 'ticket_id', 'updated_at desc, _loaded_at desc') }}
+    {{ cx_metrics.ranked_copies(
+        source('helpdesk', 'tickets'), 'ticket_id', 'updated_at desc, _loaded_at desc',
+        source_table=('helpdesk', 'tickets')
+    ) }}
 ),
 
 channel_map as (

@@ -3,7 +3,10 @@
 with
 
 source as (
-    {{ cx_metrics.ranked_copies(source('quality', 'qa_evaluations'), 'evaluation_id', '_loaded_at desc') }}
+    {{ cx_metrics.ranked_copies(
+        source('quality', 'qa_evaluations'), 'evaluation_id', '_loaded_at desc',
+        source_table=('quality', 'qa_evaluations')
+    ) }}
 ),
 
 checked as (

@@ -3,7 +3,10 @@
 with
 
 source as (
-    {{ cx_metrics.ranked_copies(source('social', 'social_mentions'), 'mention_id', '_loaded_at desc') }}
+    {{ cx_metrics.ranked_copies(
+        source('social', 'social_mentions'), 'mention_id', '_loaded_at desc',
+        source_table=('social', 'social_mentions')
+    ) }}
 ),
 
 sentiment_map as (

@@ -3,7 +3,10 @@
 with
 
 source as (
-    {{ cx_metrics.ranked_copies(source('surveys', 'survey_responses'), 'response_id', '_loaded_at desc') }}
+    {{ cx_metrics.ranked_copies(
+        source('surveys', 'survey_responses'), 'response_id', '_loaded_at desc',
+        source_table=('surveys', 'survey_responses')
+    ) }}
 ),
 
 survey_type_map as (

@@ -3,7 +3,10 @@
 with
 
 source as (
-    {{ cx_metrics.ranked_copies(source('telephony', 'calls'), 'call_id', '_loaded_at desc') }}
+    {{ cx_metrics.ranked_copies(
+        source('telephony', 'calls'), 'call_id', '_loaded_at desc',
+        source_table=('telephony', 'calls')
+    ) }}
 ),
 
 direction_map as (

@@ -3,7 +3,10 @@
 with
 
 source as (
-    {{ cx_metrics.ranked_copies(source('workforce', 'agents'), 'agent_id', '_loaded_at desc') }}
+    {{ cx_metrics.ranked_copies(
+        source('workforce', 'agents'), 'agent_id', '_loaded_at desc',
+        source_table=('workforce', 'agents')
+    ) }}
 ),
 
 checked as (

@@ -1,0 +1,98 @@
+"""Gates that scale (issue 16 part 3): staging and mart checks inside DuckDB, raw checks on the
+unbuilt loads only.
+
+The DuckDB SQL route (GX + duckdb-engine, cx_metrics.quality.sql) must give every check the
+pandas route's outcome and unexpected count on the fixtures, and let go of the file after
+each layer (dbt writes it next)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from cx_metrics import ledger, sources
+from cx_metrics import load as load_mod
+from cx_metrics.pipeline import BuildOptions, build
+from cx_metrics.quality import marts, raw, staging
+from cx_metrics.quality.runner import QualityRun
+from cx_metrics.quality.sql import DuckDBQualityRun
+from quality_helpers import fixture_folder
+
+pytestmark = pytest.mark.filterwarnings("ignore")
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The fixtures loaded and built by the guarded build (1% of surveys out of scale)."""
+    tmp = tmp_path_factory.mktemp("sql_route")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CX_DUCKDB_PATH", str(tmp / "wh.duckdb"))
+        load_mod.load(fixture_folder(tmp / "raw", out_of_scale=1), progress=lambda m: None)
+        build(
+            BuildOptions(
+                dirt_threshold=0.6,
+                dbt_target_path=tmp / "target",
+                dbt_log_path=tmp / "logs",
+                reports_dir=tmp / "reports",
+                progress=lambda m: None,
+            )
+        )
+    return tmp / "wh.duckdb"
+
+
+def _outcomes(run: QualityRun, database: Path) -> dict[tuple, tuple]:
+    present = sources.present_tables(database, None)
+    out = {}
+    for layer, module in (("staging", staging), ("marts", marts)):
+        for r in run.validate(layer, database, module.suite(database, present)).results:
+            key = (r.layer, r.table, r.column, r.expectation, str(r.kwargs))
+            assert key not in out, key
+            out[key] = (r.status, r.unexpected_count, r.element_count)
+    return out
+
+
+def test_sql_route_matches_pandas_route_on_every_check(built: Path) -> None:
+    pandas_route = _outcomes(QualityRun(None), built)
+    sql_route = _outcomes(DuckDBQualityRun(None), built)
+    assert len(pandas_route) > 150
+    assert sql_route == pandas_route
+    # the file is free again: a writer (dbt) can open it
+    con = duckdb.connect(str(built))
+    con.close()
+
+
+def test_raw_scope_follows_the_unbuilt_loads() -> None:
+    state = ledger.LedgerState(
+        files=4,
+        unbuilt=(3, 4, 5),
+        unbuilt_files=((3, "calls", "append"), (4, "calls", "append"), (5, "tickets", "replace")),
+        last_build="b1",
+        last_built_at=None,
+    )
+    assert ledger.raw_scope(state, full_refresh=False) == {"calls": (3, 4), "tickets": None}
+    assert ledger.raw_scope(state, full_refresh=True) is None
+    assert ledger.raw_scope(None, full_refresh=False) is None
+
+
+def test_raw_checks_read_only_the_rows_of_unbuilt_loads(built: Path) -> None:
+    batches = raw.suite(built, REPO, 0.6, scope={"calls": (7,), "tickets": None})
+    by_name = {b.name: b for b in batches}
+    assert by_name["calls"].where == "_load_seq in (7)"
+    assert by_name["tickets"].where == ""
+    assert by_name["orders"].skip_note == raw.NOTHING_NEW_NOTE
+    assert by_name["schema"].skip_note == ""
+    # the rows read: none of calls (no load 7 there), all of tickets
+    run = QualityRun(None)
+    result = run.validate("raw", built, [by_name["calls"], by_name["tickets"]])
+    con = duckdb.connect(str(built), read_only=True)
+    tickets = con.execute("select count(*) from raw.tickets").fetchall()[0][0]
+    con.close()
+    calls_counts = {r.element_count for r in result.results if r.table == "raw.calls"}
+    tickets_counts = {r.element_count for r in result.results if r.table == "raw.tickets"}
+    assert calls_counts <= {0, None}
+    assert max(c for c in tickets_counts if c is not None) == tickets
+    # no rows of calls in the unbuilt loads is no failure ("table has rows" is the whole table's)
+    assert [r.message() for r in result.failures] == []
