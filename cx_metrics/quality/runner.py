@@ -211,6 +211,25 @@ def read_frame(con: duckdb.DuckDBPyConnection, batch: Batch, columns: dict[str, 
     return con.execute(_select_sql(batch, existing) + where_sql(batch)).df(), ""
 
 
+def skipped_results(layer: str, batch: Batch) -> list[CheckResult]:
+    """A skipped batch's checks as results with status "skip" and the batch's reason."""
+    return [
+        CheckResult(
+            layer,
+            c.table,
+            c.column,
+            c.expectation,
+            c.severity,
+            "skip",
+            None,
+            kwargs=c.kwargs,
+            description=c.description,
+            note=batch.skip_note,
+        )
+        for c in batch.checks
+    ]
+
+
 def runnable_checks(layer: str, batch: Batch, present: set[str]) -> tuple[list[Check], list[CheckResult]]:
     """The batch's checks whose columns are present, and a skip result for each of the others."""
     runnable = [
@@ -390,21 +409,7 @@ class QualityRun:
             pending: deque = deque()
             for batch in batches:
                 if batch.skip_note:  # e.g. an absent source (cx_metrics.sources)
-                    results += [
-                        CheckResult(
-                            layer,
-                            c.table,
-                            c.column,
-                            c.expectation,
-                            c.severity,
-                            "skip",
-                            None,
-                            kwargs=c.kwargs,
-                            description=c.description,
-                            note=batch.skip_note,
-                        )
-                        for c in batch.checks
-                    ]
+                    results += skipped_results(layer, batch)
                     continue
                 pending.append((batch, read_frame(con, batch, columns)))
                 if self.started:

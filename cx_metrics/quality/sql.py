@@ -123,7 +123,7 @@ class SqlQualityRun(QualityRun):
             columns = columns_by_relation(con, batches)
             for batch in batches:
                 if batch.skip_note:
-                    results += self._skipped(layer, batch)
+                    results += runner.skipped_results(layer, batch)
                     continue
                 if batch.frame is not None:
                     batch = self._frame_batch(layer, con, batch)
@@ -158,24 +158,6 @@ class SqlQualityRun(QualityRun):
         layer_result = LayerResult(layer, results, time.perf_counter() - start)
         self.layers.append(layer_result)
         return layer_result
-
-    @staticmethod
-    def _skipped(layer: str, batch: Batch) -> list[CheckResult]:
-        return [
-            CheckResult(
-                layer,
-                c.table,
-                c.column,
-                c.expectation,
-                c.severity,
-                "skip",
-                None,
-                kwargs=c.kwargs,
-                description=c.description,
-                note=batch.skip_note,
-            )
-            for c in batch.checks
-        ]
 
     def _validate_query(
         self, layer: str, prefix: str, batch: Batch, sql: str, present: set[str], database: Any
