@@ -6,7 +6,10 @@ import csv
 import shutil
 from pathlib import Path
 
+import duckdb
+
 from cx_metrics.dbt import project_dir
+from cx_metrics.pipeline import BuildOptions
 
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "raw"
 # Rows per raw table of the hand-built fixtures (tests/fixtures/raw), as the loader counts them.
@@ -23,6 +26,30 @@ FIXTURE_COUNTS = {
     "qa_evaluations": 2,
     "social_mentions": 2,
 }
+
+
+def query(database: Path, sql: str) -> list[tuple]:
+    """Rows of `sql` on a DuckDB warehouse file, opened read-only for this query only."""
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def build_options(tmp: Path, **extra) -> BuildOptions:
+    """Guarded-build options writing dbt's target, logs and reports under `tmp`, quietly,
+    at a dirt threshold (0.6) the fixtures' injected dirt stays under."""
+    return BuildOptions(
+        dirt_threshold=0.6,
+        dbt_target_path=tmp / "target",
+        dbt_log_path=tmp / "logs",
+        reports_dir=tmp / "reports",
+        progress=lambda m: None,
+        **extra,
+    )
+
+
 SURVEY_COLUMNS = [
     "response_id",
     "survey_type",

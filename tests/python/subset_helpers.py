@@ -7,21 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from cx_metrics.pipeline import BuildOptions, BuildResult, build
 from cx_metrics.quality.marts import ROWS_FROM
+from quality_helpers import query
 
 HELPDESK = ("tickets", "ticket_events", "customers", "agents")
-
-
-def query(database: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(database), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def marts(database: Path) -> dict[str, int]:

@@ -7,20 +7,10 @@ import csv
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
-
 from cx_metrics import cli
 from cx_metrics.contract import LOAD_LEDGER, LOAD_RECORD, LOAD_SEQ
 from cx_metrics.load import load
-from quality_helpers import FIXTURE_COUNTS
-
-
-def _query(database: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(database), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+from quality_helpers import FIXTURE_COUNTS, query
 
 
 def _split_calls(raw_folder: Path, tmp_path: Path) -> tuple[Path, Path]:
@@ -46,11 +36,11 @@ def test_append_adds_rows_with_their_load_seq_and_a_ledger_row_per_file(
     day1, day2 = _split_calls(raw_folder, tmp_path)
     assert load(day1, append=True) == {"calls": 5}
     assert load(day2, append=True) == {"calls": 3}
-    assert _query(warehouse, f"select {LOAD_SEQ}, count(*) from raw.calls group by 1 order by 1") == [
+    assert query(warehouse, f"select {LOAD_SEQ}, count(*) from raw.calls group by 1 order by 1") == [
         (1, 5),
         (2, 3),
     ]
-    ledger = _query(
+    ledger = query(
         warehouse,
         f"select load_seq, file_name, table_name, row_count, event_time_min, event_time_max, "
         f"load_mode, is_built, built_by, length(file_sha256) from raw.{LOAD_LEDGER} order by 1",
@@ -59,7 +49,7 @@ def test_append_adds_rows_with_their_load_seq_and_a_ledger_row_per_file(
     assert ledger[0][:4] == (1, "calls.csv", "calls", 5)
     assert ledger[1][:4] == (2, "calls.csv", "calls", 3)
     assert all(row[6:] == ("append", False, None, 64) for row in ledger)
-    mins = _query(
+    mins = query(
         warehouse,
         "select min(least(queued_at, answered_at, ended_at)), max(greatest(queued_at, answered_at, ended_at)) "
         "from raw.calls where _load_seq = 2",
@@ -67,7 +57,7 @@ def test_append_adds_rows_with_their_load_seq_and_a_ledger_row_per_file(
     assert (ledger[1][4], ledger[1][5]) == mins
     assert isinstance(ledger[0][4], datetime)
     # the presence record counts every row the table holds after the appends
-    record = _query(
+    record = query(
         warehouse, f"select row_count, is_present from raw.{LOAD_RECORD} where table_name = 'calls'"
     )
     assert record == [(8, True)]
@@ -79,8 +69,8 @@ def test_a_file_loaded_before_is_skipped_and_changes_nothing(
     day1, _ = _split_calls(raw_folder, tmp_path)
     assert cli.main(["load", str(day1), "--append"]) == 0
     before = (
-        _query(warehouse, f"select * from raw.{LOAD_LEDGER}"),
-        _query(warehouse, "select * from raw.calls"),
+        query(warehouse, f"select * from raw.{LOAD_LEDGER}"),
+        query(warehouse, "select * from raw.calls"),
     )
     # the same bytes under another folder: the hash, not the name, identifies the file
     copy = tmp_path / "again"
@@ -90,8 +80,8 @@ def test_a_file_loaded_before_is_skipped_and_changes_nothing(
     assert cli.main(["load", str(copy), "--append"]) == 0
     assert "skipped" in capsys.readouterr().out
     after = (
-        _query(warehouse, f"select * from raw.{LOAD_LEDGER}"),
-        _query(warehouse, "select * from raw.calls"),
+        query(warehouse, f"select * from raw.{LOAD_LEDGER}"),
+        query(warehouse, "select * from raw.calls"),
     )
     assert after == before
 
@@ -104,12 +94,12 @@ def test_presence_holds_once_any_load_gave_rows(raw_folder: Path, tmp_path: Path
     (empty / "calls.csv").write_text(header + "\n")
     assert load(empty, append=True) == {"calls": 0}
     present = f"select row_count, is_present from raw.{LOAD_RECORD} where table_name = 'calls'"
-    assert _query(warehouse, present) == [(0, False)]
+    assert query(warehouse, present) == [(0, False)]
     load(day1, append=True)
-    assert _query(warehouse, present) == [(5, True)]
+    assert query(warehouse, present) == [(5, True)]
     (empty / "calls.csv").write_text(header + "\n\n")  # another header-only file (another hash)
     load(empty, append=True)
-    assert _query(warehouse, present) == [(5, True)]
+    assert query(warehouse, present) == [(5, True)]
 
 
 def test_replace_resets_the_ledger_of_the_tables_it_replaces(
@@ -117,15 +107,15 @@ def test_replace_resets_the_ledger_of_the_tables_it_replaces(
 ) -> None:
     day1, day2 = _split_calls(raw_folder, tmp_path)
     load(raw_folder)  # every table, replace: one ledger row each
-    assert _query(warehouse, f"select count(*) from raw.{LOAD_LEDGER}") == [(11,)]
+    assert query(warehouse, f"select count(*) from raw.{LOAD_LEDGER}") == [(11,)]
     load(day1, append=True)
-    assert _query(warehouse, "select count(*) from raw.calls") == [(FIXTURE_COUNTS["calls"] + 5,)]
+    assert query(warehouse, "select count(*) from raw.calls") == [(FIXTURE_COUNTS["calls"] + 5,)]
     load(day2)  # replace calls only
-    assert _query(warehouse, f"select count(*) from raw.{LOAD_LEDGER} where table_name = 'calls'") == [(1,)]
-    assert _query(warehouse, f"select count(*) from raw.{LOAD_LEDGER}") == [(11,)]
-    seq = _query(warehouse, f"select load_seq, load_mode from raw.{LOAD_LEDGER} where table_name = 'calls'")
+    assert query(warehouse, f"select count(*) from raw.{LOAD_LEDGER} where table_name = 'calls'") == [(1,)]
+    assert query(warehouse, f"select count(*) from raw.{LOAD_LEDGER}") == [(11,)]
+    seq = query(warehouse, f"select load_seq, load_mode from raw.{LOAD_LEDGER} where table_name = 'calls'")
     # the next sequence follows the ledger's highest before the load: 1-11, 12 (the append), 13
     assert seq == [(13, "replace")]
-    assert _query(warehouse, f"select {LOAD_SEQ}, count(*) from raw.calls group by 1") == [(13, 3)]
+    assert query(warehouse, f"select {LOAD_SEQ}, count(*) from raw.calls group by 1") == [(13, 3)]
     # the other tables' rows and ledger rows are untouched
-    assert _query(warehouse, f"select distinct {LOAD_SEQ} from raw.tickets") != []
+    assert query(warehouse, f"select distinct {LOAD_SEQ} from raw.tickets") != []

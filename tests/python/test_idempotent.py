@@ -16,36 +16,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from cx_metrics import cli
 from cx_metrics import load as load_mod
 from cx_metrics.contract import LOAD_LEDGER
-from cx_metrics.pipeline import BuildOptions, build
-from quality_helpers import fixture_folder
+from cx_metrics.pipeline import build
+from quality_helpers import build_options, fixture_folder, query
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _options(tmp: Path, **extra) -> BuildOptions:
-    return BuildOptions(
-        dirt_threshold=0.6,
-        dbt_target_path=tmp / "target",
-        dbt_log_path=tmp / "logs",
-        reports_dir=tmp / "reports",
-        progress=lambda m: None,
-        **extra,
-    )
-
-
-def _query(database: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(database), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def _state(path: Path) -> tuple[int, str]:
@@ -53,7 +33,7 @@ def _state(path: Path) -> tuple[int, str]:
 
 
 def _ledger(database: Path) -> list[tuple]:
-    return _query(
+    return query(
         database, f"select load_seq, table_name, is_built, built_by from raw.{LOAD_LEDGER} order by 1"
     )
 
@@ -110,7 +90,7 @@ def test_rebuild_reload_and_killed_build(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("CX_DUCKDB_PATH", str(database))
     raw = fixture_folder(tmp_path / "raw", out_of_scale=1)
     load_mod.load(raw, progress=lambda m: None)
-    first = build(_options(tmp_path))
+    first = build(build_options(tmp_path))
     assert first.nothing_new is None
     run_id = first.report_dir.name
     ledger = _ledger(database)
@@ -118,7 +98,7 @@ def test_rebuild_reload_and_killed_build(tmp_path: Path, monkeypatch: pytest.Mon
 
     # nothing new: the published file keeps its bytes and mtime, no report is written
     before = _state(database)
-    again = build(_options(tmp_path))
+    again = build(build_options(tmp_path))
     assert again.nothing_new is not None and again.nothing_new.startswith(f"nothing new since build {run_id}")
     assert _state(database) == before
     assert sorted(p.name for p in (tmp_path / "reports").iterdir() if p.name != "latest") == [run_id]
@@ -128,24 +108,24 @@ def test_rebuild_reload_and_killed_build(tmp_path: Path, monkeypatch: pytest.Mon
     assert cli.main(["load", str(raw), "--append"]) == 0
     assert capsys.readouterr().out.count("skipped ") == 11
     assert _state(database) == before
-    assert build(_options(tmp_path)).nothing_new is not None
+    assert build(build_options(tmp_path)).nothing_new is not None
 
     # --full-refresh rebuilds anyway; the ledger stays built (by the first build: nothing new was covered)
-    forced = build(_options(tmp_path, full_refresh=True))
+    forced = build(build_options(tmp_path, full_refresh=True))
     assert forced.nothing_new is None and _ledger(database) == ledger
 
     # a new day's file, then a build killed while dbt runs: the published warehouse is untouched
     load_mod.load(_new_call(tmp_path / "day2"), append=True)
     loaded = _state(database)
     calls = "select count(*) from staging.stg_telephony__calls where call_id = 'L900'"
-    assert _query(database, calls) == [(0,)]
+    assert query(database, calls) == [(0,)]
     _killed_build(tmp_path, database)
     assert _state(database) == loaded
-    assert _query(database, calls) == [(0,)]
+    assert query(database, calls) == [(0,)]
     assert _ledger(database)[-1][1:3] == ("calls", False)
 
     # the next build completes it
-    done = build(_options(tmp_path))
+    done = build(build_options(tmp_path))
     assert done.nothing_new is None
-    assert _query(database, calls) == [(1,)]
+    assert query(database, calls) == [(1,)]
     assert {(built, by) for _, _, built, by in _ledger(database)[11:]} == {(True, done.report_dir.name)}

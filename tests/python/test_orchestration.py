@@ -23,7 +23,7 @@ dg = pytest.importorskip("dagster")
 
 from cx_metrics.dbt import project_dir  # noqa: E402
 from cx_metrics.pipeline import build_file_for  # noqa: E402
-from quality_helpers import fixture_folder  # noqa: E402
+from quality_helpers import fixture_folder, query  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 MART_QUERY = "select date_day, queue, offered_legs, service_level from marts.mart_queue_daily order by all"
@@ -32,11 +32,7 @@ DAEMON_TIMEOUT = 420
 
 
 def _query(database: Path, sql: str = MART_QUERY) -> list[tuple]:
-    con = duckdb.connect(str(database), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+    return query(database, sql)
 
 
 def _env(mp: pytest.MonkeyPatch, tmp: Path) -> Path:

@@ -17,30 +17,19 @@ import pytest
 
 from cx_metrics import load as load_mod
 from cx_metrics.pipeline import BuildOptions, PipelineStopped, build, build_file_for
-from quality_helpers import fixture_folder, project_without_dedupe
+from quality_helpers import build_options, fixture_folder, project_without_dedupe, query
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 MART_QUERY = "select date_day, queue, offered_legs, service_level from marts.mart_queue_daily order by all"
 
 
 def _options(tmp: Path, **extra) -> BuildOptions:
-    return BuildOptions(
-        dirt_threshold=0.6,
-        dbt_target_path=tmp / "target",
-        dbt_log_path=tmp / "logs",
-        reports_dir=tmp / "reports",
-        progress=lambda m: None,
-        # the faults rebuild data every build has covered: without it a build finds nothing new
-        **{"full_refresh": True, **extra},
-    )
+    # the faults rebuild data every build has covered: without it a build finds nothing new
+    return build_options(tmp, **{"full_refresh": True, **extra})
 
 
 def _query(database: Path, sql: str = MART_QUERY) -> list[tuple]:
-    con = duckdb.connect(str(database), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+    return query(database, sql)
 
 
 @pytest.fixture(scope="module")
