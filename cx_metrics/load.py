@@ -433,8 +433,9 @@ def _spark_values(rows: list[tuple]) -> str:
 
 
 def _spark_ledger(spark) -> list[tuple]:
-    """The ledger's rows on Spark (created empty when missing)."""
-    spark.sql(f"create table if not exists raw.{LOAD_LEDGER} ({_ledger_ddl(SPARK_TYPES)}) using parquet")
+    """The ledger's rows on Spark (created empty when missing; its DDL is only run then)."""
+    if not spark.catalog.tableExists(LOAD_LEDGER, "raw"):
+        spark.sql(f"create table raw.{LOAD_LEDGER} ({_ledger_ddl(SPARK_TYPES)}) using parquet")
     return [
         tuple(r) for r in spark.sql(f"select {', '.join(LEDGER_COLUMNS)} from raw.{LOAD_LEDGER}").collect()
     ]
@@ -654,8 +655,8 @@ def load_spark(
                 duck.execute(f"copy ({raw.select_with_seq(seq)}) to '{parquet}' (format parquet)")
                 casts = [f"cast(`{c}` as {SPARK_TYPES[k]}) as `{c}`" for c, k in columns.items()]
                 casts.append(f"cast({LOAD_SEQ} as bigint) as {LOAD_SEQ}")
-                frame = spark.read.parquet(str(parquet)).selectExpr(*casts)
                 try:
+                    frame = spark.read.parquet(str(parquet)).selectExpr(*casts)
                     if append and name in existing:
                         fields = [f.name for f in spark.table(f"raw.{name}").schema.fields]
                         if LOAD_SEQ not in fields:
