@@ -18,7 +18,7 @@ import pytest
 from cx_metrics import load as load_mod
 from cx_metrics.pipeline import BuildOptions, PipelineStopped, build
 from engines import fresh_postgres_database, postgres_connection
-from quality_helpers import fixture_folder, project_without_dedupe
+from quality_helpers import FIXTURES, fixture_folder, project_without_dedupe
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 TEST_DATABASE = "cx_metrics_publish_test"
@@ -354,12 +354,25 @@ def test_swap_refuses_a_materialized_view_and_publishes_nothing(swap_db):
 
 
 def test_published_build_marks_its_loads_and_a_rebuild_does_nothing(good, tmp_path):
-    """The good build marked every ledger row built in the swap's transaction; a build
-    with nothing new says so and leaves the published schemas alone."""
-    run_id = good["result"].report_dir.name
-    assert _query("select distinct is_built, built_by from raw.cx_load_ledger") == [(True, run_id)]
-    result = build(_options(tmp_path, full_refresh=False))
+    """A published build marks the loads it covered built, in the swap's transaction; a build
+    with nothing new says so and leaves the published schemas alone. (One new ticket is
+    appended first: the module's other tests load and publish too.)"""
+    folder = tmp_path / "day"
+    folder.mkdir()
+    header = (FIXTURES / "tickets.csv").read_text().splitlines()[0]
+    (folder / "tickets.csv").write_text(header + "\n" + EXTRA_TICKET.replace("T5,", "T6,", 1))
+    # (the `good` fixture's CX_PG_DATABASE holds for the whole module)
+    load_mod.load(folder, target="postgres", append=True, progress=lambda m: None)
+    assert _query("select count(*) from raw.cx_load_ledger where not is_built") == [(1,)]
+    published = build(_options(tmp_path / "published", full_refresh=False))
+    run_id = published.report_dir.name
+    assert _query("select count(*) from raw.cx_load_ledger where not is_built") == [(0,)]
+    assert _query(
+        "select built_by from raw.cx_load_ledger where load_mode = 'append' and table_name = 'tickets'"
+    ) == [(run_id,)]
+    marts = _query()
+    result = build(_options(tmp_path / "again", full_refresh=False))
     assert result.nothing_new is not None and result.nothing_new.startswith(
         f"nothing new since build {run_id}"
     )
-    assert _query() == good["marts"]
+    assert _query() == marts
