@@ -526,10 +526,78 @@ def bench_scale(name: str, customers: int, out: Path, args, previous: dict | Non
             log=work / "cx_build.log",
         )
 
+    if args.incremental:
+        bench_incremental(res, work, raw, env)
+
     res["ratios"] = ratios(res)
     say(f"{name}: ratios {res['ratios']}")
     res["disk_after"] = shutil.disk_usage(out).free // 2**30
     return res
+
+
+def split_last_day(raw: Path, base: Path, day: Path) -> str:
+    """The raw files split by load day (the `_loaded_at` date): every earlier day, and the last one."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")
+    files = sorted(raw.glob("*.parquet"))
+    last = con.execute(
+        "select max(cast(_loaded_at as date)) from read_parquet(["
+        + ", ".join(f"'{f}'" for f in files)
+        + "], union_by_name = true)"
+    ).fetchall()[0][0]
+    for folder, keep in ((base, "<"), (day, "=")):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        for f in files:
+            con.execute(
+                f"copy (select * from '{f}' where cast(_loaded_at as date) {keep} date '{last}') "
+                f"to '{folder / f.name}' (format parquet)"
+            )
+    con.close()
+    return str(last)
+
+
+def bench_incremental(res: dict, work: Path, raw: Path, env: dict) -> None:
+    """Daily operation (issue 16): the raw files but their last load day appended and built with the
+    guarded build (a full build: the first of the warehouse), then the last day appended and built
+    again (incremental: the rows that day affects). Both guarded (raw, staging and mart checks,
+    publish), in a warehouse of their own."""
+    steps = res["steps"]
+    base, day = work / "raw_base", work / "raw_last_day"
+    res["incremental_day"] = split_last_day(raw, base, day)
+    db = work / "daily.duckdb"
+    for p in (db, Path(str(db) + ".wal")):
+        p.unlink(missing_ok=True)
+    daily = dict(env, CX_DUCKDB_PATH=str(db), CX_DBT_TARGET_PATH=str(work / "target_daily"))
+    cx = BIN / "cx-metrics"
+    steps["daily_load_base"] = run_step(
+        "load all but the last day (--append)",
+        [cx, "load", base, "--append"],
+        env=daily,
+        log=work / "daily_load_base.log",
+    )
+    _check(steps["daily_load_base"], work / "daily_load_base.log")
+    steps["daily_build_full"] = run_step(
+        "guarded build, full (first build)", [cx, "build"], env=daily, log=work / "daily_build_full.log"
+    )
+    _check(steps["daily_build_full"], work / "daily_build_full.log")
+    steps["daily_load_day"] = run_step(
+        "load the last day (--append)",
+        [cx, "load", day, "--append"],
+        env=daily,
+        log=work / "daily_load_day.log",
+    )
+    _check(steps["daily_load_day"], work / "daily_load_day.log")
+    steps["daily_build_incremental"] = run_step(
+        "guarded build, incremental", [cx, "build"], env=daily, log=work / "daily_build_incremental.log"
+    )
+    _check(steps["daily_build_incremental"], work / "daily_build_incremental.log")
+    res["incremental_over_full"] = round(
+        steps["daily_build_incremental"]["wall_s"] / steps["daily_build_full"]["wall_s"], 3
+    )
+    say(f"incremental guarded build / full guarded build: {res['incremental_over_full']}")
 
 
 def spark_env(work: Path, args, scale: str) -> dict:
@@ -799,6 +867,10 @@ def render_table(run: dict) -> str:
                 "floor": "floor.sql",
                 "pandas": "pandas",
                 "cx_metrics_build": "cx-metrics build (guarded)",
+                "daily_load_base": "daily: load all but the last day (`--append`)",
+                "daily_build_full": "daily: guarded build, full (the first)",
+                "daily_load_day": "daily: load the last day (`--append`)",
+                "daily_build_incremental": "**daily: guarded build, incremental**",
             }[key]
             head = f"{r['scale']} | {r.get('contacts') or 0:,} | {raw_rows:,}" if first else " | | "
             first = False
@@ -944,6 +1016,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--memory-limit", default="5GB")
     p.add_argument("--guarded", action="store_true", help="also time the guarded `cx-metrics build`")
     p.add_argument("--skip-pandas", action="store_true")
+    p.add_argument(
+        "--incremental",
+        action="store_true",
+        help="also time daily operation: all but the last load day built, then that day appended and built",
+    )
     p.add_argument("--reuse-raw", action="store_true", help="keep raw files already generated for a scale")
     p.add_argument(
         "--subgraph-scales",

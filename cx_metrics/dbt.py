@@ -54,3 +54,15 @@ def dbt_command(
     if vars:
         cmd += ["--vars", vars]
     return cmd
+
+
+def merged_vars(vars_text: str | None, extra: dict) -> str:
+    """A dbt --vars text (YAML or JSON, a mapping) with `extra` added, as JSON."""
+    import json
+
+    import yaml
+
+    values = yaml.safe_load(vars_text) if vars_text else {}
+    if not isinstance(values, dict):
+        raise DbtError(f"--vars must be a mapping, got {vars_text!r}")
+    return json.dumps({**values, **extra})

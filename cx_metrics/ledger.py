@@ -32,6 +32,7 @@ class LedgerState:
     unbuilt_files: tuple[tuple[int, str, str], ...]  # (load_seq, table_name, load_mode) of those
     last_build: str | None  # built_by of the latest built row
     last_built_at: datetime | None
+    last_seq: int | None = None  # the highest load_seq in the ledger
 
     @property
     def nothing_new(self) -> bool:
@@ -58,6 +59,7 @@ def read_state(con) -> LedgerState | None:
         unbuilt_files=tuple((r[0], r[4], r[5]) for r in rows if not r[1]),
         last_build=last[2] if last else None,
         last_built_at=last[3] if last else None,
+        last_seq=max((r[0] for r in rows), default=None),
     )
 
 

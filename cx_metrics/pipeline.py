@@ -11,6 +11,7 @@ closed before checks open the file read-only and before the swap.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cx_metrics import ledger, sources
+from cx_metrics import incremental, ledger, sources
 from cx_metrics.contract import TABLES
 from cx_metrics.dbt import dbt_command, project_dir
 from cx_metrics.load import duckdb_path
@@ -242,6 +243,7 @@ class _Run:
         self._said_start = False
         self.present: list[str] | None = None
         self.ledger: ledger.LedgerState | None = None  # the ledger when the build started
+        self.plan: incremental.Plan | None = None  # DuckDB: incremental or full (cx_metrics/incremental.py)
 
     def step(self, title: str):
         """Time a step of this build (see timed_step); its wall seconds go into the report."""
@@ -311,7 +313,9 @@ class _Run:
 
     def dbt_layer(self, layer: str, args: list[str]) -> None:
         """A dbt build step; on failure, run the layer's checks too for the sample values, then stop."""
-        if self.options.full_refresh:
+        if self.plan is not None:
+            args = [*args, *self.plan.dbt_args()]
+        elif self.options.full_refresh:
             args = [*args, "--full-refresh"]
         failures = (self.options.dbt_build or run_dbt_build)(args, self.build_file, self.options)
         if not failures:
@@ -394,7 +398,12 @@ def build(options: BuildOptions | None = None) -> BuildResult:
     published = duckdb_path()
     start = time.perf_counter()
     state = published_ledger(published)
-    if state is not None and state.nothing_new and not options.full_refresh:
+    if (
+        state is not None
+        and state.nothing_new
+        and not options.full_refresh
+        and _unchanged(published, options)
+    ):
         message = ledger.nothing_new_message(state)
         options.progress(message)
         return BuildResult(published, options.reports_dir, [], time.perf_counter() - start, {}, message)
@@ -407,6 +416,9 @@ def build(options: BuildOptions | None = None) -> BuildResult:
         with run.step(f"copy {published.name} to a build file"):
             run.build_file, fingerprint = prepare_build_copy(published)
             run.ledger = published_ledger(run.build_file)
+            run.plan = plan_build(run.build_file, options, run.ledger, run.sources_present(run.build_file))
+        options.progress(run.plan.message())
+        run.options = dataclasses.replace(options, vars=run.plan.dbt_vars(options.vars))
         run.quality = quality  # a report is written from here on
         with run.step("raw checks"):
             run.check("raw", run.build_file)
@@ -424,7 +436,7 @@ def build(options: BuildOptions | None = None) -> BuildResult:
         with run.step("mart checks"):
             run.check("marts", run.build_file)
         with run.step(f"publish to {published}"):
-            mark_built_duckdb(run.build_file, run.ledger, run.run_id, options.progress)
+            mark_built_duckdb(run.build_file, run.ledger, run.run_id, options.progress, run.plan.fingerprint)
             publish(run.build_file, published, fingerprint)
         outcome = "published"
     except PipelineStopped as exc:
@@ -452,21 +464,58 @@ def published_ledger(database: Path) -> ledger.LedgerState | None:
         con.close()
 
 
+def plan_build(
+    database: Path,
+    options: BuildOptions,
+    state: ledger.LedgerState | None = None,
+    present: list[str] | None = None,
+) -> incremental.Plan:
+    """Incremental or full, for a build of the DuckDB file `database` (cx_metrics/incremental.py);
+    `state` and `present` default to what the file holds."""
+    state = state if state is not None else published_ledger(database)
+    present = present if present is not None else sources.present_tables(database, options.vars)
+    current = incremental.fingerprint(options.vars, present)
+    con = connect_read_only(database)
+    try:
+        return incremental.plan(con, state, current, options.full_refresh)
+    finally:
+        con.close()
+
+
+def _unchanged(published: Path, options: BuildOptions) -> bool:
+    """The published build was made by this project with these vars and present sources."""
+    current = incremental.fingerprint(options.vars, sources.present_tables(published, options.vars))
+    con = connect_read_only(published)
+    try:
+        return incremental.unchanged(con, current)
+    finally:
+        con.close()
+
+
 def mark_built_duckdb(
-    build_file: Path, state: ledger.LedgerState | None, run_id: str, say: Callable[[str], None]
+    build_file: Path,
+    state: ledger.LedgerState | None,
+    run_id: str,
+    say: Callable[[str], None],
+    fingerprint: str | None = None,
 ) -> None:
-    """Mark the loads this build covered built, in the build file: published with it, atomically.
+    """Mark the loads this build covered built, and record the build's state (its fingerprint
+    and as_of, what the next build adds to), in the build file: published with it, atomically.
     `state` is the ledger as the build started (`published_ledger(build_file)` before dbt ran)."""
-    if state is None or not state.unbuilt:
+    seqs = state.unbuilt if state is not None else ()
+    if not seqs and fingerprint is None:
         return
     import duckdb
 
     con = duckdb.connect(str(build_file))
     try:
-        ledger.mark_built(con, state.unbuilt, run_id)
+        ledger.mark_built(con, seqs, run_id)
+        if fingerprint is not None:
+            incremental.record(con, fingerprint, run_id)
     finally:
         con.close()
-    say(f"ledger: {len(state.unbuilt)} load(s) marked built by build {run_id}")
+    if seqs:
+        say(f"ledger: {len(seqs)} load(s) marked built by build {run_id}")
 
 
 def _unguarded_build(options: BuildOptions) -> BuildResult:

@@ -12,12 +12,10 @@ the shadow schemas for inspection (they are dropped when the next build starts).
 from __future__ import annotations
 
 import dataclasses
-import json
 import time
 
-import yaml
-
 from cx_metrics import ledger, publish
+from cx_metrics.dbt import DbtError, merged_vars
 from cx_metrics.pipeline import UPSTREAM, BuildOptions, BuildResult, PipelineStopped, _Run, run_dbt_build
 from cx_metrics.quality.postgres import PostgresQualityRun, PostgresWarehouse, ReadOnlyConnection
 from cx_metrics.quality.runner import LayerResult
@@ -25,10 +23,10 @@ from cx_metrics.quality.runner import LayerResult
 
 def shadow_vars(vars_text: str | None, suffix: str = publish.SHADOW_SUFFIX) -> str:
     """The build's dbt --vars with `cx_schema_suffix` added (dbt builds into the shadow schemas)."""
-    values = yaml.safe_load(vars_text) if vars_text else {}
-    if not isinstance(values, dict):
-        raise PipelineStopped("raw", "prepare", f"--vars must be a mapping, got {vars_text!r}")
-    return json.dumps({**values, "cx_schema_suffix": suffix})
+    try:
+        return merged_vars(vars_text, {"cx_schema_suffix": suffix})
+    except DbtError as exc:
+        raise PipelineStopped("raw", "prepare", str(exc)) from exc
 
 
 def build_postgres(options: BuildOptions) -> BuildResult:

@@ -43,6 +43,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from cx_metrics.dbt import project_dir
+from cx_metrics.incremental import Plan
 from cx_metrics.load import duckdb_path, load
 from cx_metrics.orchestration.manifest import dbt_target_dir, prepared_manifest
 from cx_metrics.pipeline import (
@@ -53,6 +54,7 @@ from cx_metrics.pipeline import (
     build_file_for,
     check_layer,
     mark_built_duckdb,
+    plan_build,
     prepare_build_copy,
     publish,
     published_ledger,
@@ -101,6 +103,10 @@ class CxWarehouse(dg.ConfigurableResource):
                 f"target {self.target}: the Dagster asset graph builds DuckDB only (build copy, file swap); "
                 f"schedule `cx-metrics build --target {self.target}` instead (README, Scheduled runs)"
             )
+
+    def plan(self, context) -> Plan:
+        """Incremental or full for the build file as it is now (cx_metrics/incremental.py)."""
+        return plan_build(self.build_file, self.options(context))
 
     @property
     def published(self) -> Path:
@@ -163,6 +169,11 @@ def _dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     """
     warehouse.require_duckdb()
     args = ["build"] if warehouse.unit_tests else ["build", "--exclude-resource-type", "unit_test"]
+    plan = warehouse.plan(context)
+    context.log.info(plan.message())
+    args += plan.dbt_args()
+    if plan.incremental:
+        args += ["--vars", plan.dbt_vars(None)]
     cache = dbt_target_dir()  # target/dagster_dbt
     cache.mkdir(parents=True, exist_ok=True)
     with _environ(
@@ -319,7 +330,10 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: CxWarehous
     try:
         # the loads this run built are marked built in the build file, published with it
         state = published_ledger(warehouse.build_file)
-        mark_built_duckdb(warehouse.build_file, state, f"dagster-{context.run.run_id}", context.log.info)
+        fingerprint_now = warehouse.plan(context).fingerprint
+        mark_built_duckdb(
+            warehouse.build_file, state, f"dagster-{context.run.run_id}", context.log.info, fingerprint_now
+        )
         publish(warehouse.build_file, warehouse.published, (fingerprint[0], fingerprint[1]))
     except PipelineStopped as exc:
         raise dg.Failure(str(exc)) from exc

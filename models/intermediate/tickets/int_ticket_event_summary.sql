@@ -1,3 +1,4 @@
+{{ cx_metrics.scoped_model_config('ticket_id', 'int_incremental_scope__tickets') }}
 {#-
     One row per clean ticket: what its audit log says up to as_of. First
     reply, final solve, reopens, agent replies, agent work time, one-touch.
@@ -11,7 +12,9 @@
     (
         select ticket_events.*
         from {{ ref('stg_helpdesk__ticket_events') }} as ticket_events
-        where ticket_events.event_at <= (select as_of.as_of from {{ ref('int_as_of') }} as as_of)
+        where
+            ticket_events.event_at <= (select as_of.as_of from {{ ref('int_as_of') }} as as_of)
+            and {{ cx_metrics.in_scope('ticket_events.ticket_id', 'int_incremental_scope__tickets') }}
     )
 {%- endset -%}
 
@@ -19,6 +22,9 @@ with
 
 tickets as (
     select * from {{ ref('stg_helpdesk__tickets') }}
+    -- an incremental build rebuilds the tickets in scope (macros/incremental/incremental.sql)
+    -- depends_on: {{ ref('int_incremental_scope__tickets') }}
+    where {{ cx_metrics.in_scope('ticket_id', 'int_incremental_scope__tickets') }}
 ),
 
 as_of as (

@@ -1,8 +1,12 @@
+{{ cx_metrics.scoped_model_config('ticket_id', 'int_incremental_scope__tickets') }}
 {#- One row per clean ticket created up to as_of, with its audit-log measures. -#}
 with
 
 tickets as (
     select * from {{ ref('stg_helpdesk__tickets') }}
+    -- an incremental build rebuilds the tickets in scope (macros/incremental/incremental.sql)
+    -- depends_on: {{ ref('int_incremental_scope__tickets') }}
+    where {{ cx_metrics.in_scope('ticket_id', 'int_incremental_scope__tickets') }}
 ),
 
 ticket_event_summary as (

@@ -1,10 +1,10 @@
-{{ config(materialized='table') }}
+{{ cx_metrics.base_model_config('commerce', 'customers', 'customer_id') }}
 
 with
 
 source as (
     {{ cx_metrics.ranked_copies(
-        source('commerce', 'customers'), 'customer_id', '_loaded_at desc',
+        cx_metrics.base_rows('commerce', 'customers', 'customer_id'), 'customer_id', '_loaded_at desc',
         source_table=('commerce', 'customers')
     ) }}
 ),

@@ -1,10 +1,10 @@
-{{ config(materialized='table') }}
+{{ cx_metrics.base_model_config('commerce', 'orders', 'order_id') }}
 
 with
 
 source as (
     {{ cx_metrics.ranked_copies(
-        source('commerce', 'orders'), 'order_id', '_loaded_at desc',
+        cx_metrics.base_rows('commerce', 'orders', 'order_id'), 'order_id', '_loaded_at desc',
         source_table=('commerce', 'orders')
     ) }}
 ),

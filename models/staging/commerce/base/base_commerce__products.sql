@@ -1,10 +1,10 @@
-{{ config(materialized='table') }}
+{{ cx_metrics.base_model_config('commerce', 'products', 'product_id') }}
 
 with
 
 source as (
     {{ cx_metrics.ranked_copies(
-        source('commerce', 'products'), 'product_id', '_loaded_at desc',
+        cx_metrics.base_rows('commerce', 'products', 'product_id'), 'product_id', '_loaded_at desc',
         source_table=('commerce', 'products')
     ) }}
 ),

@@ -1,10 +1,10 @@
-{{ config(materialized='table') }}
+{{ cx_metrics.base_model_config('commerce', 'returns', 'return_id') }}
 
 with
 
 source as (
     {{ cx_metrics.ranked_copies(
-        source('commerce', 'returns'), 'return_id', '_loaded_at desc',
+        cx_metrics.base_rows('commerce', 'returns', 'return_id'), 'return_id', '_loaded_at desc',
         source_table=('commerce', 'returns')
     ) }}
 ),

@@ -1,4 +1,6 @@
-{{ config(materialized='table') }}
+{#- an event is affected by its own new rows and by its ticket's (macros/incremental/incremental.sql) -#}
+{%- set reloaded_ticket = [('ticket_id', 'helpdesk', 'tickets', 'ticket_id')] -%}
+{{ cx_metrics.base_model_config('helpdesk', 'ticket_events', 'event_id', also=reloaded_ticket) }}
 
 {#-
     The one staging model that looks at another table: "an event dated before
@@ -15,7 +17,9 @@ with
 
 ranked as (
     {{ cx_metrics.ranked_copies(
-        source('helpdesk', 'ticket_events'), 'event_id', '_loaded_at desc',
+        cx_metrics.base_rows('helpdesk', 'ticket_events', 'event_id', also=reloaded_ticket),
+        'event_id',
+        '_loaded_at desc',
         source_table=('helpdesk', 'ticket_events')
     ) }}
 ),

@@ -1,11 +1,11 @@
-{{ config(materialized='table') }}
+{{ cx_metrics.base_model_config('helpdesk', 'tickets', 'ticket_id') }}
 
 with
 
 -- a ticket is re-extracted whenever it changes: the latest update wins
 source as (
     {{ cx_metrics.ranked_copies(
-        source('helpdesk', 'tickets'), 'ticket_id', 'updated_at desc, _loaded_at desc',
+        cx_metrics.base_rows('helpdesk', 'tickets', 'ticket_id'), 'ticket_id', 'updated_at desc, _loaded_at desc',
         source_table=('helpdesk', 'tickets')
     ) }}
 ),

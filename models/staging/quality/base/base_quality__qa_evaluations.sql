@@ -1,10 +1,10 @@
-{{ config(materialized='table') }}
+{{ cx_metrics.base_model_config('quality', 'qa_evaluations', 'evaluation_id') }}
 
 with
 
 source as (
     {{ cx_metrics.ranked_copies(
-        source('quality', 'qa_evaluations'), 'evaluation_id', '_loaded_at desc',
+        cx_metrics.base_rows('quality', 'qa_evaluations', 'evaluation_id'), 'evaluation_id', '_loaded_at desc',
         source_table=('quality', 'qa_evaluations')
     ) }}
 ),

@@ -1,10 +1,10 @@
-{{ config(materialized='table') }}
+{{ cx_metrics.base_model_config('social', 'social_mentions', 'mention_id') }}
 
 with
 
 source as (
     {{ cx_metrics.ranked_copies(
-        source('social', 'social_mentions'), 'mention_id', '_loaded_at desc',
+        cx_metrics.base_rows('social', 'social_mentions', 'mention_id'), 'mention_id', '_loaded_at desc',
         source_table=('social', 'social_mentions')
     ) }}
 ),

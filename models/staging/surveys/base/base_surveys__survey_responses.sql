@@ -1,10 +1,10 @@
-{{ config(materialized='table') }}
+{{ cx_metrics.base_model_config('surveys', 'survey_responses', 'response_id') }}
 
 with
 
 source as (
     {{ cx_metrics.ranked_copies(
-        source('surveys', 'survey_responses'), 'response_id', '_loaded_at desc',
+        cx_metrics.base_rows('surveys', 'survey_responses', 'response_id'), 'response_id', '_loaded_at desc',
         source_table=('surveys', 'survey_responses')
     ) }}
 ),

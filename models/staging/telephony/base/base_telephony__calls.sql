@@ -1,10 +1,10 @@
-{{ config(materialized='table') }}
+{{ cx_metrics.base_model_config('telephony', 'calls', 'call_id') }}
 
 with
 
 source as (
     {{ cx_metrics.ranked_copies(
-        source('telephony', 'calls'), 'call_id', '_loaded_at desc',
+        cx_metrics.base_rows('telephony', 'calls', 'call_id'), 'call_id', '_loaded_at desc',
         source_table=('telephony', 'calls')
     ) }}
 ),

@@ -1,10 +1,10 @@
-{{ config(materialized='table') }}
+{{ cx_metrics.base_model_config('workforce', 'agents', 'agent_id') }}
 
 with
 
 source as (
     {{ cx_metrics.ranked_copies(
-        source('workforce', 'agents'), 'agent_id', '_loaded_at desc',
+        cx_metrics.base_rows('workforce', 'agents', 'agent_id'), 'agent_id', '_loaded_at desc',
         source_table=('workforce', 'agents')
     ) }}
 ),

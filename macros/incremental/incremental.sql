@@ -1,0 +1,179 @@
+{#
+    Incremental builds (issue 16, README "Daily operation").
+
+    The guarded build (cx_metrics/pipeline.py) decides whether a build can be
+    incremental: the warehouse holds a published build of the same project and
+    vars, and the load ledger's unbuilt loads are all appends. Then it passes
+        cx_new_loads_from   the lowest load_seq no published build covered: the
+                            raw rows with _load_seq >= it are the new ones;
+        cx_previous_as_of   the as_of of the published build (int_as_of).
+    Otherwise it passes neither and runs dbt with --full-refresh.
+
+    What a new row affects comes from the loaded data, never from the wall
+    clock. Raw is append-only between full reloads and keeps every copy of a
+    key, so the copies of a re-extracted key that are already loaded tell what
+    the key looked like before (its old date, its old ticket, its old
+    quarantine status): a model rebuilds every row of an affected key, old
+    copies included, never only the new copy.
+
+    Incremental models are DuckDB's only (materialization 'incremental', the
+    'append' strategy after a pre-hook that deletes the affected keys, so a key
+    that no longer yields a row leaves none). Postgres builds into fresh shadow
+    schemas and Spark's parquet tables have no delete: both build full tables
+    (DECISIONLOG.md, 2026-12-01).
+#}
+
+{# 'incremental' on DuckDB, 'table' elsewhere: the materialization of an incremental model. #}
+{% macro incremental_materialization() -%}
+    {{ return('incremental' if target.type == 'duckdb' else 'table') }}
+{%- endmacro %}
+
+{# The lowest load_seq of the loads this build covers, or none (a full build). #}
+{% macro new_loads_from() -%}
+    {{ return(var('cx_new_loads_from', none)) }}
+{%- endmacro %}
+
+{# True when this model's table exists and it adds to it (never in a unit test, whose rows are given). #}
+{% macro adds_to_table() -%}
+    {%- if model is mapping and model.get('resource_type') == 'unit_test' -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {{ return(is_incremental()) }}
+{%- endmacro %}
+
+{# True when this model adds to its table and only the affected rows are rebuilt. #}
+{% macro is_scoped() -%}
+    {{ return(cx_metrics.new_loads_from() is not none and cx_metrics.adds_to_table()) }}
+{%- endmacro %}
+
+{# A raw row that came with a load this build covers. #}
+{% macro is_new_load(load_seq_column='_load_seq') -%}
+    {{ load_seq_column }} >= {{ cx_metrics.new_loads_from() | int }}
+{%- endmacro %}
+
+{# The staged keys (trimmed, blank = null) of a raw relation's new rows. #}
+{% macro new_keys(relation, key_column) -%}
+    select {{ cx_metrics.staged_key(key_column) }}
+    from {{ relation }}
+    where
+        {{ cx_metrics.is_new_load() }}
+        and {{ cx_metrics.staged_key(key_column) }} is not null
+{%- endmacro %}
+
+{#
+    The rows of a base model an incremental build rebuilds: every copy of a key
+    that a new row carries, and the new rows themselves (a row without a key is
+    its own, quarantined as missing_key). `also` adds (column, source name,
+    table, key) entries: a row is affected as well when its `column` is a new key
+    of that raw table (an event whose ticket was loaded again). The same
+    condition reads raw in the model and the model's own table in its pre-hook,
+    whose columns are raw's.
+#}
+{% macro affected_rows(source_name, table_name, key_column, also=[]) -%}
+    (
+        {{ cx_metrics.is_new_load() }}
+        or {{ cx_metrics.staged_key(key_column) }} in (
+            {{ cx_metrics.new_keys(source(source_name, table_name), key_column) }}
+        )
+        {%- for column, other_source, other_table, other_key in also %}
+        or {{ cx_metrics.staged_key(column) }} in (
+            {{ cx_metrics.new_keys(source(other_source, other_table), other_key) }}
+        )
+        {%- endfor %}
+    )
+{%- endmacro %}
+
+{# A base model's pre-hook: in a scoped build, delete the rows its select rebuilds. #}
+{% macro delete_affected_rows(source_name, table_name, key_column, also=[]) -%}
+    {%- if cx_metrics.is_scoped() -%}
+        delete from {{ this }}
+        where {{ cx_metrics.affected_rows(source_name, table_name, key_column, also) }}
+    {%- else -%}
+        {{ cx_metrics.delete_when_unscoped() }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#
+    An incremental model's table exists but the build is not scoped (a plain
+    `dbt build` without the guarded build's vars): every row is rebuilt, so the
+    pre-hook empties the table first; the guarded build runs --full-refresh then.
+#}
+{% macro delete_when_unscoped() -%}
+    {%- if cx_metrics.adds_to_table() and not cx_metrics.is_scoped() -%}
+        delete from {{ this }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#
+    The config of a base model: incremental on DuckDB, with the pre-hook above.
+    The hook is Jinja text rendered when the model runs (is_incremental() is
+    false while dbt parses), naming its arguments literally.
+#}
+{% macro base_model_config(source_name, table_name, key_column, also=[]) -%}
+    {{ config(
+        materialized=cx_metrics.incremental_materialization(),
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ cx_metrics.delete_affected_rows(" ~ ([source_name, table_name, key_column, also] | map('tojson') | join(', ')) ~ ") }}",
+    ) }}
+{%- endmacro %}
+
+{# The rows of a raw table a base model reads: all of them, or in a scoped build the affected ones. #}
+{% macro base_rows(source_name, table_name, key_column, also=[]) -%}
+    {#- every raw table the condition may read is a dependency, scoped or not -#}
+    {%- for column, other_source, other_table, other_key in also -%}
+        {%- do source(other_source, other_table) -%}
+    {%- endfor -%}
+    {%- if cx_metrics.is_scoped() -%}
+        (
+            select * from {{ source(source_name, table_name) }}
+            where {{ cx_metrics.affected_rows(source_name, table_name, key_column, also) }}
+        )
+    {%- else -%}
+        {{ source(source_name, table_name) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#
+    Models downstream of the base models rebuild the rows of the keys in a
+    scope model (int_incremental_scope__*: one column, named as the key it
+    lists). Its pre-hook deletes them; its select keeps only them (`in_scope`).
+    The model names the scope model in a `-- depends_on:` line so that dbt
+    builds the scope first.
+#}
+{% macro scoped_model_config(key_column, scope_model) -%}
+    {{ config(
+        materialized=cx_metrics.incremental_materialization(),
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ cx_metrics.delete_in_scope(" ~ ([key_column, scope_model] | map('tojson') | join(', ')) ~ ") }}",
+    ) }}
+{%- endmacro %}
+
+{% macro delete_in_scope(key_column, scope_model) -%}
+    {%- if cx_metrics.is_scoped() -%}
+        delete from {{ this }}
+        where {{ cx_metrics.in_scope(key_column, scope_model) }}
+    {%- else -%}
+        {{ cx_metrics.delete_when_unscoped() }}
+    {%- endif -%}
+{%- endmacro %}
+
+{# `column` is a key of the scope model's (always true in a full build). #}
+{% macro in_scope(column, scope_model) -%}
+    {%- if cx_metrics.is_scoped() -%}
+        {{ column }} in (select scope.{{ column.split('.')[-1] }} from {{ ref(scope_model) }} as scope)
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{# The as_of of the published build this one adds to (a timestamp literal; null in a full build). #}
+{% macro previous_as_of() -%}
+    {%- set value = var('cx_previous_as_of', none) -%}
+    {%- if value is none -%}
+        cast(null as {{ dbt.type_timestamp() }})
+    {%- else -%}
+        cast('{{ value }}' as {{ dbt.type_timestamp() }})
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,110 @@
+{{ config(schema='build_scope') }}
+
+{#-
+    The tickets an incremental build rebuilds (macros/incremental/incremental.sql):
+    every ticket a new raw row touches, as it is now and as it was.
+    - a ticket loaded again: its key (its created_at, its validity may change,
+      and with them its events' quarantine status);
+    - a new event: the ticket of every copy of its key, so an event that moved to
+      another ticket rebuilds both;
+    - as_of moved: a ticket created, solved or with an event between the previous
+      as_of and this one (the ticket models keep what happened up to as_of).
+    Empty in a full build. In build_scope, a schema no report reads.
+-#}
+
+with
+
+{% if cx_metrics.new_loads_from() is not none %}
+
+tickets as (
+    select
+        ticket_id,
+        created_at,
+        solved_at
+    from {{ ref('stg_helpdesk__tickets') }}
+),
+
+base_tickets as (
+    select
+        ticket_id,
+        _load_seq
+    from {{ ref('base_helpdesk__tickets') }}
+),
+
+base_events as (
+    select
+        event_id__staged,
+        ticket_id__staged,
+        _load_seq
+    from {{ ref('base_helpdesk__ticket_events') }}
+),
+
+as_of_window as (
+    select
+        least(as_of.as_of, {{ cx_metrics.previous_as_of() }}) as window_start,
+        greatest(as_of.as_of, {{ cx_metrics.previous_as_of() }}) as window_end
+    from {{ ref('int_as_of') }} as as_of
+),
+
+reloaded_tickets as (
+    select {{ cx_metrics.staged_key('ticket_id') }} as ticket_id
+    from base_tickets
+    where {{ cx_metrics.is_new_load() }}
+),
+
+new_event_keys as (
+    select event_id__staged
+    from base_events
+    where {{ cx_metrics.is_new_load() }}
+),
+
+tickets_of_new_events as (
+    select base_events.ticket_id__staged as ticket_id
+    from base_events
+    inner join new_event_keys
+        on base_events.event_id__staged = new_event_keys.event_id__staged
+),
+
+tickets_in_as_of_window as (
+    select tickets.ticket_id
+    from tickets
+    cross join as_of_window
+    where
+        (tickets.created_at > as_of_window.window_start and tickets.created_at <= as_of_window.window_end)
+        or (tickets.solved_at > as_of_window.window_start and tickets.solved_at <= as_of_window.window_end)
+),
+
+events_in_as_of_window as (
+    select ticket_events.ticket_id
+    from {{ ref('stg_helpdesk__ticket_events') }} as ticket_events
+    cross join as_of_window
+    where
+        ticket_events.event_at > as_of_window.window_start
+        and ticket_events.event_at <= as_of_window.window_end
+),
+
+affected as (
+    select ticket_id from reloaded_tickets
+    union
+    select ticket_id from tickets_of_new_events
+    union
+    select ticket_id from tickets_in_as_of_window
+    union
+    select ticket_id from events_in_as_of_window
+)
+
+select cast(ticket_id as {{ dbt.type_string() }}) as ticket_id
+from affected
+where ticket_id is not null
+
+{% else %}
+
+nothing as (
+    select cast(null as {{ dbt.type_string() }}) as ticket_id
+)
+
+select ticket_id
+from nothing
+where ticket_id is not null
+
+{% endif %}
