@@ -159,10 +159,15 @@
     {%- endif -%}
 {%- endmacro %}
 
-{# `column` is a key of the scope model's (always true in a full build). #}
-{% macro in_scope(column, scope_model) -%}
+{#
+    `column` (or an expression) is a key of the scope model's (always true in a
+    full build); the scope model's column is named as `column`, or `scope_column`.
+#}
+{% macro in_scope(column, scope_model, scope_column=none) -%}
     {%- if cx_metrics.is_scoped() -%}
-        {{ column }} in (select scope.{{ column.split('.')[-1] }} from {{ ref(scope_model) }} as scope)
+        {{ column }} in (
+            select scope.{{ scope_column or column.split('.')[-1] }} from {{ ref(scope_model) }} as scope
+        )
     {%- else -%}
         true
     {%- endif -%}
@@ -176,4 +181,20 @@
     {%- else -%}
         cast('{{ value }}' as {{ dbt.type_timestamp() }})
     {%- endif -%}
+{%- endmacro %}
+
+{#
+    The table a model wrote in the published build this one adds to, read by a
+    scope model that runs before the model rebuilds it (a ref would be a cycle):
+    the relation, or none in a full build or when it does not exist.
+#}
+{% macro previous_relation(model_name, custom_schema) -%}
+    {%- if not execute or cx_metrics.new_loads_from() is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(adapter.get_relation(
+        database=this.database,
+        schema=generate_schema_name(custom_schema, none),
+        identifier=model_name,
+    )) }}
 {%- endmacro %}

@@ -1,3 +1,4 @@
+{{ cx_metrics.scoped_model_config('call_id', 'int_incremental_scope__calls') }}
 {#-
     Every clean call leg tied to the first leg of its chain. A transfer leg
     names the leg it came from in parent_call_id. The walk to the root climbs
@@ -16,6 +17,9 @@ with
 
 calls as (
     select * from {{ ref('stg_telephony__calls') }}
+    -- an incremental build rebuilds the whole chains in scope (macros/incremental/incremental.sql)
+    -- depends_on: {{ ref('int_incremental_scope__calls') }}
+    where {{ cx_metrics.in_scope('call_id', 'int_incremental_scope__calls') }}
 ),
 
 links as (

@@ -1,3 +1,4 @@
+{{ cx_metrics.scoped_model_config('call_id', 'int_incremental_scope__calls') }}
 {#-
     One row per clean call leg queued up to as_of, with the per-leg
     efficiency measures of docs/metrics.md (Efficiency: phone, per inbound leg).
@@ -6,6 +7,9 @@ with
 
 call_chains as (
     select * from {{ ref('int_call_chains') }}
+    -- an incremental build rebuilds the legs in scope (macros/incremental/incremental.sql)
+    -- depends_on: {{ ref('int_incremental_scope__calls') }}
+    where {{ cx_metrics.in_scope('call_id', 'int_incremental_scope__calls') }}
 ),
 
 as_of as (

@@ -1,3 +1,4 @@
+{{ cx_metrics.scoped_model_config('contact_id', 'int_incremental_scope__contacts') }}
 {#-
     One row per contact (docs/metrics.md: Contacts): an inbound call chain, or a ticket
     that no inbound call leg references. Carries what repeat/FCR detection
@@ -26,7 +27,13 @@ customers as (
 inbound_chain_legs as (
     select *
     from call_legs
-    where chain_direction = 'inbound'
+    where
+        chain_direction = 'inbound'
+        -- an incremental build rebuilds the contacts in scope (macros/incremental/incremental.sql)
+        -- depends_on: {{ ref('int_incremental_scope__contacts') }}
+        and {{ cx_metrics.in_scope(
+            dbt.concat(["'call:'", 'root_call_id']), 'int_incremental_scope__contacts', 'contact_id'
+        ) }}
 ),
 
 case_legs as (
@@ -106,9 +113,10 @@ call_contacts as (
 ),
 
 call_case_tickets as (
+    -- every inbound chain's tickets, in scope or not
     select distinct ticket_id
-    from inbound_chain_legs
-    where ticket_id is not null
+    from call_legs
+    where chain_direction = 'inbound' and ticket_id is not null
 ),
 
 ticket_contacts as (
@@ -136,7 +144,11 @@ ticket_contacts as (
     from tickets
     left join call_case_tickets
         on tickets.ticket_id = call_case_tickets.ticket_id
-    where call_case_tickets.ticket_id is null
+    where
+        call_case_tickets.ticket_id is null
+        and {{ cx_metrics.in_scope(
+            dbt.concat(["'ticket:'", 'tickets.ticket_id']), 'int_incremental_scope__contacts', 'contact_id'
+        ) }}
 ),
 
 contacts as (
