@@ -68,6 +68,8 @@ def fingerprint(vars_text: str | None, present: list[str], root: Path | None = N
     digest = hashlib.sha256()
     for name in PROJECT_INPUTS:
         path = root / name
+        if not path.exists():
+            continue
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for file in files:
             digest.update(str(file.relative_to(root)).encode() + b"\0" + file.read_bytes() + b"\0")

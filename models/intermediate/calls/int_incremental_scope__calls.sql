@@ -18,6 +18,12 @@
 
 {%- set previous_chains = cx_metrics.previous_relation('int_call_chains', 'intermediate') %}
 
+
+-- the refs of the incremental branch, which dbt's parse does not render
+-- depends_on: {{ ref('base_telephony__calls') }}
+-- depends_on: {{ ref('int_as_of') }}
+-- depends_on: {{ ref('stg_telephony__calls') }}
+
 with
 
 {% if previous_chains is not none %}

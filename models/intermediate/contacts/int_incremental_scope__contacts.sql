@@ -14,6 +14,15 @@
     Empty in a full build. In build_scope, a schema no report reads.
 -#}
 
+
+-- the refs of the incremental branch, which dbt's parse does not render
+-- depends_on: {{ ref('base_commerce__customers') }}
+-- depends_on: {{ ref('base_telephony__calls') }}
+-- depends_on: {{ ref('int_call_chains') }}
+-- depends_on: {{ ref('int_incremental_scope__calls') }}
+-- depends_on: {{ ref('int_incremental_scope__tickets') }}
+-- depends_on: {{ ref('stg_helpdesk__tickets') }}
+
 with
 
 {% if cx_metrics.new_loads_from() is not none %}

@@ -12,6 +12,14 @@
     Empty in a full build. In build_scope, a schema no report reads.
 -#}
 
+
+-- the refs of the incremental branch, which dbt's parse does not render
+-- depends_on: {{ ref('base_helpdesk__ticket_events') }}
+-- depends_on: {{ ref('base_helpdesk__tickets') }}
+-- depends_on: {{ ref('int_as_of') }}
+-- depends_on: {{ ref('stg_helpdesk__ticket_events') }}
+-- depends_on: {{ ref('stg_helpdesk__tickets') }}
+
 with
 
 {% if cx_metrics.new_loads_from() is not none %}

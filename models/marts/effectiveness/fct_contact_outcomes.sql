@@ -1,3 +1,4 @@
+{{ cx_metrics.scoped_model_config('contact_id', 'input_incremental_scope__outcomes') }}
 {#-
     One row per contact (as fct_contacts) with its outcome: evaluable or not,
     pending while its repeat window is open at as_of, its first repeat and
@@ -8,6 +9,9 @@ with
 
 contacts as (
     select * from {{ ref('fct_contacts') }}
+    -- an incremental build rebuilds the contacts in scope (macros/incremental/incremental.sql)
+    -- depends_on: {{ ref('input_incremental_scope__outcomes') }}
+    where {{ cx_metrics.in_scope('contact_id', 'input_incremental_scope__outcomes') }}
 ),
 
 repeats as (

@@ -1,3 +1,4 @@
+{{ cx_metrics.scoped_model_config('customer_id', 'input_incremental_scope__customers') }}
 {#-
     For every contact of a known customer: its first repeat (the next contact
     of the same customer and category, A.start < B.start <= A.start +
@@ -27,7 +28,12 @@ known_contacts as (
         started_at,
         {{ dbt.dateadd('day', var('repeat_window_days'), 'started_at') }} as window_ends_at
     from contacts
-    where is_known_customer
+    where
+        is_known_customer
+        -- an incremental build finds the repeats of the customers in scope again
+        -- (macros/incremental/incremental.sql)
+        -- depends_on: {{ ref('input_incremental_scope__customers') }}
+        and {{ cx_metrics.in_scope('customer_id', 'input_incremental_scope__customers') }}
 ),
 
 category_instants as (
@@ -80,6 +86,7 @@ next_phone_instants as (
 repeats as (
     select
         known_contacts.contact_id,
+        known_contacts.customer_id,
         known_contacts.window_ends_at,
         case
             when next_category_instants.next_started_at <= known_contacts.window_ends_at
@@ -109,6 +116,7 @@ repeats as (
 with_repeat_channel as (
     select
         repeats.contact_id,
+        repeats.customer_id,
         repeats.window_ends_at,
         repeats.repeat_contact_id,
         repeats.repeat_started_at,

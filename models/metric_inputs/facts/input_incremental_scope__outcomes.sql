@@ -1,0 +1,67 @@
+{{ config(schema='build_scope') }}
+
+{#-
+    The contacts an incremental build rebuilds in fct_contact_outcomes
+    (macros/incremental/incremental.sql): the rebuilt contacts, every contact
+    of a customer whose repeats were found again, and the contacts whose repeat
+    window ends between the previous build's as_of and this one's (pending
+    until then, evaluable from then). Empty in a full build. In build_scope, a
+    schema no report reads.
+-#}
+
+-- the refs of the incremental branch, which dbt's parse does not render
+-- depends_on: {{ ref('fct_contacts') }}
+-- depends_on: {{ ref('int_as_of') }}
+-- depends_on: {{ ref('int_incremental_scope__contacts') }}
+-- depends_on: {{ ref('input_incremental_scope__customers') }}
+
+with
+
+{% if cx_metrics.new_loads_from() is not none %}
+
+contacts as (
+    select
+        contact_id,
+        customer_id,
+        {{ dbt.dateadd('day', var('repeat_window_days'), 'started_at') }} as window_ends_at
+    from {{ ref('fct_contacts') }}
+),
+
+as_of_window as (
+    select
+        least(as_of.as_of, {{ cx_metrics.previous_as_of() }}) as window_start,
+        greatest(as_of.as_of, {{ cx_metrics.previous_as_of() }}) as window_end
+    from {{ ref('int_as_of') }} as as_of
+),
+
+affected as (
+    select contact_id from {{ ref('int_incremental_scope__contacts') }}
+    union
+    select contacts.contact_id
+    from contacts
+    inner join {{ ref('input_incremental_scope__customers') }} as customers
+        on contacts.customer_id = customers.customer_id
+    union
+    select contacts.contact_id
+    from contacts
+    cross join as_of_window
+    where
+        contacts.window_ends_at > as_of_window.window_start
+        and contacts.window_ends_at <= as_of_window.window_end
+)
+
+select cast(contact_id as {{ dbt.type_string() }}) as contact_id
+from affected
+where contact_id is not null
+
+{% else %}
+
+nothing as (
+    select cast(null as {{ dbt.type_string() }}) as contact_id
+)
+
+select contact_id
+from nothing
+where contact_id is not null
+
+{% endif %}
