@@ -26,26 +26,24 @@ About 4-6 minutes on the loaded 2-core machine.
 
 from __future__ import annotations
 
-import math
 from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from cx_metrics.contract import LOAD_SEQ, TABLES
+from cx_metrics.contract import TABLES
 from cx_metrics.generate import generate
 from cx_metrics.load import load
-from cx_metrics.pipeline import BuildOptions, build
+from cx_metrics.pipeline import build
+from replay_helpers import compare, warehouse_options
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 
 START, DAYS, CUSTOMERS, SEED = date(2026, 6, 1), 28, 400, 7
 FIRST_LOAD = START + timedelta(days=1)  # the first daily extract: 02:00 UTC the day after the start
 CHECKPOINT_INDEXES = (9, 19, -1)  # days (0-based, in load order) after which A and B are compared
-COMPARED_SCHEMAS = ("staging", "quarantine", "audit", "intermediate", "metric_inputs", "marts")
 TIE_CALL_DAY = 5  # the hand-made same-_loaded_at re-extraction comes 2 days after its call's day
-RELATIVE = 1e-9
 
 
 def _load_day(column: str = "_loaded_at") -> str:
@@ -123,78 +121,6 @@ def _assert_late_rows_and_reextractions(days_root: Path, days: list[date]) -> No
     assert len(days) >= DAYS
 
 
-def _relations(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, list[tuple[str, str]]]:
-    rows = con.execute(
-        "select table_schema, table_name, column_name, data_type from information_schema.columns "
-        f"where table_catalog = '{catalog}' and table_schema in ({', '.join(repr(s) for s in COMPARED_SCHEMAS)}) "
-        "order by table_schema, table_name, ordinal_position"
-    ).fetchall()
-    out: dict[str, list[tuple[str, str]]] = {}
-    for schema, table, column, kind in rows:
-        if column != LOAD_SEQ:
-            out.setdefault(f"{schema}.{table}", []).append((column, kind))
-    return out
-
-
-def _expression(column: str, kind: str) -> str:
-    """Doubles rounded to 9 significant digits (checked exactly again when EXCEPT ALL finds rows)."""
-    quoted = f'"{column}"'
-    if kind in ("DOUBLE", "FLOAT", "REAL"):
-        return (
-            f"case when {quoted} is null or {quoted} = 0 or isnan({quoted}) then {quoted} else "
-            f"round({quoted}, 9 - cast(floor(log10(abs({quoted}))) as integer)) end as {quoted}"
-        )
-    return quoted
-
-
-def _close(a: tuple, b: tuple) -> bool:
-    for x, y in zip(a, b, strict=True):
-        if isinstance(x, float) and isinstance(y, float):
-            if not (math.isclose(x, y, rel_tol=RELATIVE, abs_tol=1e-12) or (math.isnan(x) and math.isnan(y))):
-                return False
-        elif x != y:
-            return False
-    return True
-
-
-def _compare(a_path: Path, b_path: Path) -> list[str]:
-    """The relations where A and B differ (empty: every relation equal)."""
-    con = duckdb.connect(str(a_path), read_only=True)
-    con.execute(f"attach '{b_path}' as b (read_only)")
-    catalog = con.execute("select current_database()").fetchall()[0][0]
-    a_rel, b_rel = _relations(con, catalog), _relations(con, "b")
-    differences = []
-    if sorted(a_rel) != sorted(b_rel):
-        differences.append(f"relations differ: {sorted(set(a_rel) ^ set(b_rel))}")
-    for relation in sorted(set(a_rel) & set(b_rel)):
-        if a_rel[relation] != b_rel[relation]:
-            differences.append(f"{relation}: columns differ")
-            continue
-        select = ", ".join(_expression(c, k) for c, k in a_rel[relation])
-        plain = ", ".join(f'"{c}"' for c, _ in a_rel[relation])
-        left = f"select {select} from {catalog}.{relation}"
-        right = f"select {select} from b.{relation}"
-        only_a = con.execute(f"select count(*) from ({left} except all {right})").fetchall()[0][0]
-        only_b = con.execute(f"select count(*) from ({right} except all {left})").fetchall()[0][0]
-        if only_a or only_b:  # rounding can split two values 1e-12 apart: compare them sorted
-            rows_a = con.execute(f"select {plain} from {catalog}.{relation} order by all").fetchall()
-            rows_b = con.execute(f"select {plain} from b.{relation} order by all").fetchall()
-            if len(rows_a) != len(rows_b) or not all(map(_close, rows_a, rows_b)):
-                differences.append(f"{relation}: {only_a} row(s) only in A, {only_b} only in B")
-    con.close()
-    return differences
-
-
-def _options(tmp: Path, name: str, **extra) -> BuildOptions:
-    return BuildOptions(
-        dirt_threshold=0.6,
-        dbt_target_path=tmp / f"target_{name}",
-        dbt_log_path=tmp / f"logs_{name}",
-        reports_dir=tmp / f"reports_{name}",
-        **{"progress": lambda m: None, **extra},
-    )
-
-
 def test_daily_appends_equal_a_full_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     source = tmp_path / "sample"
     generate(source, customers=CUSTOMERS, days=DAYS, start=START, seed=SEED, dirty_rate=0.05)
@@ -210,13 +136,13 @@ def test_daily_appends_equal_a_full_load(tmp_path: Path, monkeypatch: pytest.Mon
         load(days_root / day.isoformat(), append=True)
         if day not in checkpoints:
             continue
-        build(_options(tmp_path, "a", progress=said.append))
+        build(warehouse_options(tmp_path, "a", progress=said.append))
         b_path = tmp_path / f"b_{day}.duckdb"
         monkeypatch.setenv("CX_DUCKDB_PATH", str(b_path))
         _full_folder(days_root, days[: index + 1], tmp_path / f"full_{day}")
         load(tmp_path / f"full_{day}")
-        build(_options(tmp_path, "b", full_refresh=True))
-        assert _compare(a_path, b_path) == [], f"after {day}"
+        build(warehouse_options(tmp_path, "b", full_refresh=True))
+        assert compare(a_path, b_path) == [], f"after {day}"
         b_path.unlink()
         compared.append(day)
     assert len(compared) == 3
