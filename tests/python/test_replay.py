@@ -151,7 +151,7 @@ def test_daily_appends_equal_a_full_load(tmp_path: Path, monkeypatch: pytest.Mon
     present = [m for m in said if m.startswith("sources present")]
     plans = [m for m in said if m.startswith(("incremental build", "full build"))]
     assert plans[0] == "full build: the first build of this warehouse"
-    for before, now, plan in zip(present, present[1:], plans[1:], strict=True):
+    for before, now, plan in zip(present[:-1], present[1:], plans[1:], strict=True):
         assert plan.startswith("incremental build") or (
             before != now and plan.endswith("the present sources changed since the last build")
         ), (before, now, plan)
