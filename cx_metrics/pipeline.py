@@ -253,7 +253,7 @@ class _Run:
         """Great Expectations starts in a thread: its import overlaps the copy and the first reads.
 
         Staging and mart checks run inside DuckDB (GX's SQL route, cx_metrics.quality.sql);
-        raw checks read the rows of the unbuilt loads into pandas (ledger.raw_scope)."""
+        raw checks too, on the rows of the unbuilt loads only (ledger.raw_scope)."""
         from cx_metrics.quality.sql import DuckDBQualityRun
 
         return DuckDBQualityRun(self.report_dir, background=True)

@@ -9,9 +9,10 @@ pandas frames. Results and the report are the pandas route's (runner._to_result)
 - Postgres (cx_metrics.quality.postgres.PostgresQualityRun): the shadow schemas,
   through a read-only psycopg2 connection that rewrites schema names.
 - DuckDB (DuckDBQualityRun below): the warehouse or build file, opened read-only by
-  duckdb-engine with DuckDB's `memory_limit` (it spills beyond it), for the staging
-  and mart layers; raw stays on the pandas route, reading only the rows of the
-  unbuilt loads (cx_metrics.ledger.raw_scope). GX needs one registration for DuckDB
+  duckdb-engine with DuckDB's `memory_limit` (it spills beyond it), for every layer;
+  raw checks filter the rows of the unbuilt loads (cx_metrics.ledger.raw_scope) in
+  the query. A first build checks all of raw: on the pandas route that read 126
+  million raw rows into memory at ten million contacts. GX needs one registration for DuckDB
   (cx_metrics.quality._gx_patches.register_duckdb_dialect) and both SQLAlchemy
   engines it holds are disposed after each layer, so dbt can take the file's lock.
 """
@@ -244,7 +245,7 @@ def duckdb_config(with_agent: bool = False) -> dict[str, str]:
 class DuckDBQualityRun(SqlQualityRun):
     """Raw on the pandas route (the unbuilt loads' rows only); staging and marts in DuckDB."""
 
-    IN_DATABASE = ("staging", "marts")
+    IN_DATABASE = ("raw", "staging", "marts")
 
     def __init__(self, report_dir=None, background: bool = False) -> None:
         self._datasources: dict[str, Any] = {}

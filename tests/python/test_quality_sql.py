@@ -46,8 +46,13 @@ def built(tmp_path_factory) -> Path:
 def _outcomes(run: QualityRun, database: Path) -> dict[tuple, tuple]:
     present = sources.present_tables(database, None)
     out = {}
-    for layer, module in (("staging", staging), ("marts", marts)):
-        for r in run.validate(layer, database, module.suite(database, present)).results:
+    suites = (
+        ("raw", raw.suite(database, REPO, 0.6, present=present)),
+        ("staging", staging.suite(database, present)),
+        ("marts", marts.suite(database, present)),
+    )
+    for layer, batches in suites:
+        for r in run.validate(layer, database, batches).results:
             key = (r.layer, r.table, r.column, r.expectation, str(r.kwargs))
             assert key not in out, key
             out[key] = (r.status, r.unexpected_count, r.element_count)
