@@ -64,6 +64,9 @@ class BuildOptions:
     as_of: datetime | None = None
     # rebuild (and check raw in full) even when the ledger has no unbuilt load
     full_refresh: bool = False
+    # dbt unit tests check the SQL on given rows, not the data: `make test` runs them on every
+    # change; a build of data skips them unless CX_UNIT_TESTS=1 (as dbt recommends for production)
+    unit_tests: bool = field(default_factory=lambda: os.environ.get("CX_UNIT_TESTS") == "1")
     dbt_target_path: Path | None = field(default_factory=lambda: _env_path("CX_DBT_TARGET_PATH"))
     dbt_log_path: Path | None = field(default_factory=lambda: _env_path("CX_DBT_LOG_PATH"))
     reports_dir: Path = field(default_factory=lambda: _env_path("CX_REPORTS_DIR") or Path("reports"))
@@ -313,6 +316,8 @@ class _Run:
 
     def dbt_layer(self, layer: str, args: list[str]) -> None:
         """A dbt build step; on failure, run the layer's checks too for the sample values, then stop."""
+        if not self.options.unit_tests:
+            args = [*args, "--exclude-resource-type", "unit_test"]
         if self.plan is not None:
             args = [*args, *self.plan.dbt_args()]
         elif self.options.full_refresh:
