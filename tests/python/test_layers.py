@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from cx_metrics.incremental import SCOPE_SCHEMA
 from cx_metrics.pipeline import DBT_LAYERS, UPSTREAM
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -87,16 +88,33 @@ def test_no_intermediate_model_reads_a_mart(models: dict[str, dict]) -> None:
     assert not offenders, "\n".join(offenders)
 
 
+def _is_scope_model(node: dict) -> bool:
+    return "_incremental_scope__" in node["name"]
+
+
 def test_intermediate_models_live_in_their_layer(models: dict[str, dict]) -> None:
-    """The int_ prefix, the intermediate folder and schema and the intermediate tag agree."""
+    """The int_ prefix, the intermediate folder and schema and the intermediate tag agree.
+
+    An incremental scope model (int_incremental_scope__*) is an intermediate model whose
+    schema is build_scope instead: the build reads it, no report does.
+    """
     for node in models.values():
         in_folder = node["fqn"][1] == "intermediate"
+        schema = "intermediate" if in_folder and _is_scope_model(node) else node["schema"]
         assert (
             node["name"].startswith("int_")
             == in_folder
             == (_layer(node) == "intermediate")
-            == (node["schema"] == "intermediate")
+            == (schema == "intermediate")
         ), node["name"]
+
+
+def test_only_incremental_scope_models_live_in_build_scope(models: dict[str, dict]) -> None:
+    """build_scope holds the scope models and nothing else, and every scope model is there."""
+    assert {n["name"] for n in models.values() if _is_scope_model(n)} == {
+        n["name"] for n in models.values() if n["schema"] == SCOPE_SCHEMA
+    }
+    assert any(_is_scope_model(n) for n in models.values())
 
 
 def test_pipeline_selects_layers_by_tag() -> None:
