@@ -198,3 +198,36 @@
         identifier=model_name,
     )) }}
 {%- endmacro %}
+
+
+{#- The scope models' shared pieces (models/*/*/*_incremental_scope__*.sql). -#}
+
+{#- The window between the previous build's as_of and this one's, as the columns
+    window_start and window_end of one row: what happened in it changed state. -#}
+{% macro as_of_window_row() -%}
+    select
+        least(as_of.as_of, {{ cx_metrics.previous_as_of() }}) as window_start,
+        greatest(as_of.as_of, {{ cx_metrics.previous_as_of() }}) as window_end
+    from {{ ref('int_as_of') }} as as_of
+{%- endmacro %}
+
+{#- A timestamp in that window (as_of_window cross joined): after its start, up to its end. -#}
+{% macro in_as_of_window(column) -%}
+    ({{ column }} > as_of_window.window_start and {{ column }} <= as_of_window.window_end)
+{%- endmacro %}
+
+{#- A scope model's final select: its keys, as strings, without nulls. -#}
+{% macro scope_keys(key_column, cte) -%}
+select cast({{ key_column }} as {{ dbt.type_string() }}) as {{ key_column }}
+from {{ cte }}
+where {{ key_column }} is not null
+{%- endmacro %}
+
+{#- A scope model in a full build: no keys, with the column and its type. -#}
+{% macro empty_scope(key_column) -%}
+nothing as (
+    select cast(null as {{ dbt.type_string() }}) as {{ key_column }}
+)
+
+{{ cx_metrics.scope_keys(key_column, 'nothing') }}
+{%- endmacro %}

@@ -45,10 +45,7 @@ previous_chains as (
 ),
 
 as_of_window as (
-    select
-        least(as_of.as_of, {{ cx_metrics.previous_as_of() }}) as window_start,
-        greatest(as_of.as_of, {{ cx_metrics.previous_as_of() }}) as window_end
-    from {{ ref('int_as_of') }} as as_of
+    {{ cx_metrics.as_of_window_row() }}
 ),
 
 new_keys as (
@@ -69,7 +66,7 @@ touched_legs as (
     select calls.call_id
     from {{ ref('stg_telephony__calls') }} as calls
     cross join as_of_window
-    where calls.queued_at > as_of_window.window_start and calls.queued_at <= as_of_window.window_end
+    where {{ cx_metrics.in_as_of_window('calls.queued_at') }}
 ),
 
 affected_roots as (
@@ -93,17 +90,10 @@ legs as (
     select call_id from touched_legs
 )
 
-select cast(call_id as {{ dbt.type_string() }}) as call_id
-from legs
+{{ cx_metrics.scope_keys('call_id', 'legs') }}
 
 {% else %}
 
-nothing as (
-    select cast(null as {{ dbt.type_string() }}) as call_id
-)
-
-select call_id
-from nothing
-where call_id is not null
+{{ cx_metrics.empty_scope('call_id') }}
 
 {% endif %}

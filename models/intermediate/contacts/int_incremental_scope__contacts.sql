@@ -105,18 +105,10 @@ contact_ids as (
     from ticket_contacts
 )
 
-select cast(contact_id as {{ dbt.type_string() }}) as contact_id
-from contact_ids
-where contact_id is not null
+{{ cx_metrics.scope_keys('contact_id', 'contact_ids') }}
 
 {% else %}
 
-nothing as (
-    select cast(null as {{ dbt.type_string() }}) as contact_id
-)
-
-select contact_id
-from nothing
-where contact_id is not null
+{{ cx_metrics.empty_scope('contact_id') }}
 
 {% endif %}

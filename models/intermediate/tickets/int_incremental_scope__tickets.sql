@@ -48,10 +48,7 @@ base_events as (
 ),
 
 as_of_window as (
-    select
-        least(as_of.as_of, {{ cx_metrics.previous_as_of() }}) as window_start,
-        greatest(as_of.as_of, {{ cx_metrics.previous_as_of() }}) as window_end
-    from {{ ref('int_as_of') }} as as_of
+    {{ cx_metrics.as_of_window_row() }}
 ),
 
 reloaded_tickets as (
@@ -77,18 +74,15 @@ tickets_in_as_of_window as (
     select tickets.ticket_id
     from tickets
     cross join as_of_window
-    where
-        (tickets.created_at > as_of_window.window_start and tickets.created_at <= as_of_window.window_end)
-        or (tickets.solved_at > as_of_window.window_start and tickets.solved_at <= as_of_window.window_end)
+    where {{ cx_metrics.in_as_of_window('tickets.created_at') }}
+        or {{ cx_metrics.in_as_of_window('tickets.solved_at') }}
 ),
 
 events_in_as_of_window as (
     select ticket_events.ticket_id
     from {{ ref('stg_helpdesk__ticket_events') }} as ticket_events
     cross join as_of_window
-    where
-        ticket_events.event_at > as_of_window.window_start
-        and ticket_events.event_at <= as_of_window.window_end
+    where {{ cx_metrics.in_as_of_window('ticket_events.event_at') }}
 ),
 
 affected as (
@@ -101,18 +95,10 @@ affected as (
     select ticket_id from events_in_as_of_window
 )
 
-select cast(ticket_id as {{ dbt.type_string() }}) as ticket_id
-from affected
-where ticket_id is not null
+{{ cx_metrics.scope_keys('ticket_id', 'affected') }}
 
 {% else %}
 
-nothing as (
-    select cast(null as {{ dbt.type_string() }}) as ticket_id
-)
-
-select ticket_id
-from nothing
-where ticket_id is not null
+{{ cx_metrics.empty_scope('ticket_id') }}
 
 {% endif %}

@@ -44,18 +44,10 @@ customers as (
     select customer_id from customers_before
 )
 
-select cast(customer_id as {{ dbt.type_string() }}) as customer_id
-from customers
-where customer_id is not null
+{{ cx_metrics.scope_keys('customer_id', 'customers') }}
 
 {% else %}
 
-nothing as (
-    select cast(null as {{ dbt.type_string() }}) as customer_id
-)
-
-select customer_id
-from nothing
-where customer_id is not null
+{{ cx_metrics.empty_scope('customer_id') }}
 
 {% endif %}

@@ -28,10 +28,7 @@ contacts as (
 ),
 
 as_of_window as (
-    select
-        least(as_of.as_of, {{ cx_metrics.previous_as_of() }}) as window_start,
-        greatest(as_of.as_of, {{ cx_metrics.previous_as_of() }}) as window_end
-    from {{ ref('int_as_of') }} as as_of
+    {{ cx_metrics.as_of_window_row() }}
 ),
 
 affected as (
@@ -45,23 +42,13 @@ affected as (
     select contacts.contact_id
     from contacts
     cross join as_of_window
-    where
-        contacts.window_ends_at > as_of_window.window_start
-        and contacts.window_ends_at <= as_of_window.window_end
+    where {{ cx_metrics.in_as_of_window('contacts.window_ends_at') }}
 )
 
-select cast(contact_id as {{ dbt.type_string() }}) as contact_id
-from affected
-where contact_id is not null
+{{ cx_metrics.scope_keys('contact_id', 'affected') }}
 
 {% else %}
 
-nothing as (
-    select cast(null as {{ dbt.type_string() }}) as contact_id
-)
-
-select contact_id
-from nothing
-where contact_id is not null
+{{ cx_metrics.empty_scope('contact_id') }}
 
 {% endif %}
