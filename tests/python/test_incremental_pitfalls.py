@@ -12,9 +12,10 @@ Day 1 (extracted 2026-08-29 21:00; as_of becomes 2026-08-29 20:00, order O12):
 - L20 queued 06:30 UTC (local 23:30 the day before) and L21, two clean calls that day 2
   re-extracts (pitfall 1); ticket T10 created 2026-08-27 23:30 with a reply E10 (pitfall 1);
 - E30, E31: the events of ticket T30, which is not exported yet: `ticket_not_found`
-  (pitfall 2);
+  (pitfall 2); survey S30 names T30: no contact to attribute it to;
 - L41, a transfer leg whose parent L40 is not exported yet: its own root,
-  `missing_parent`, contact call:L41 (pitfall 3);
+  `missing_parent`, contact call:L41 (pitfall 3), which survey S41 rates; S40 rates L40;
+- L77 names T77 (never exported) as its case: survey S77, on T77, rates call:L77;
 - T50 (customer C3), created and solved on 2026-08-14 (pitfall 4);
 - T61 (C1, setup, 2026-08-23 02:00 UTC = 08-22 19:00 local) and L62 (C1, billing,
   2026-08-23 14:00): handled, their 7-day repeat windows still open: pending (pitfall 5);
@@ -25,8 +26,10 @@ Day 2 (extracted 2026-08-30 13:00; as_of 2026-08-30 12:00, ticket T62's update):
   L21 re-extracted with hold_seconds -30: quarantined, its contact vanishes (pitfall 1);
 - T10 re-extracted created 2026-08-28 08:15: another UTC and local day, and its reply E10
   (08:00) is now before the ticket: `event_before_ticket` (pitfall 1);
-- T30 lands: E30, E31 become clean (pitfall 2);
-- L40 lands: L41 roots at L40, contact call:L41 vanishes and call:L40 appears (pitfall 3);
+- T30 lands: E30, E31 become clean, S30 rates contact ticket:T30 (pitfall 2);
+- L40 lands: L41 roots at L40, contact call:L41 vanishes and call:L40 appears, and S41
+  moves to it, S40 too (pitfall 3);
+- L77 re-extracted without a ticket: S77 rates no contact any more (pitfall 1);
 - E53 reopens T50 sixteen days after its solve, by an event only (pitfall 4);
 - T62 (C1, billing, 2026-08-30 11:00) repeats L62 within 7 days; T61's window closed:
   evaluable (pitfall 5);
@@ -36,6 +39,7 @@ Day 2 (extracted 2026-08-30 13:00; as_of 2026-08-30 12:00, ticket T62's update):
 
 Day 3 (extracted 2026-08-31 23:00; as_of 2026-08-31 22:00, order O13):
 - T50 solved again (E54, E55, the ticket re-extracted): reopened once (pitfall 4);
+- the fixture's survey S2 re-extracted with another score (pitfall 1);
 - L62's window closes: evaluable, repeated (pitfall 5);
 - the windows of C1's June call L1 (13:00) and C2's L5 (16:00) close (pitfall 6).
 
@@ -72,6 +76,7 @@ HEADERS = {
     "created_at,solved_at,updated_at",
     "ticket_events": "event_id,ticket_id,event_at,event_type,agent_id,new_status,time_spent_seconds",
     "orders": "order_id,customer_id,product_id,ordered_at,quantity,amount",
+    "survey_responses": "response_id,survey_type,customer_id,ticket_id,call_id,sent_at,responded_at,score,comment",
 }
 
 # day -> (extraction time, the `_loaded_at` of its rows; rows per table, without `_loaded_at`)
@@ -95,6 +100,9 @@ DAYS: dict[int, tuple[str, dict[str, list[str]]]] = {
                 # transferred from L40, which lands on day 2: handle 330 + 0 + 30 = 360
                 "L41,L40,inbound,C2,,billing,2026-08-29 15:06:00,2026-08-29 15:06:10,2026-08-29 15:11:40,"
                 "A2,330,0,30,false,resolved",
+                # names T77, which never lands, as its case; loses it on day 2 (an unknown customer)
+                "L77,,inbound,C77,T77,general,2026-08-25 12:00:00,2026-08-25 12:00:10,2026-08-25 12:04:10,"
+                "A1,200,0,40,false,resolved",
             ],
             "tickets": [
                 "T10,,web_form,returns,,normal,open,A1,2026-08-27 23:30:00,,2026-08-28 08:00:00",
@@ -112,6 +120,16 @@ DAYS: dict[int, tuple[str, dict[str, list[str]]]] = {
                 "E61,T61,2026-08-23 02:30:00,agent_reply,A1,,120",
             ],
             "orders": ["O12,C2,P2,2026-08-29 20:00:00,1,30.00"],  # the day's latest business time
+            "survey_responses": [
+                # rates L41, whose chain L40 re-roots on day 2 (pitfall 3)
+                "S41,csat,C2,,L41,2026-08-29 15:20:00,2026-08-29 15:30:00,4,",
+                # names T30, which lands on day 2 (pitfall 2)
+                "S30,csat,C9,T30,,2026-08-29 10:30:00,2026-08-29 11:00:00,5,",
+                # rates L40, which lands on day 2 (pitfall 3)
+                "S40,csat,C2,,L40,2026-08-29 15:10:00,2026-08-29 15:40:00,5,",
+                # names T77: L77's contact, whose case it is until day 2
+                "S77,csat,C77,T77,,2026-08-25 12:10:00,2026-08-25 13:00:00,3,",
+            ],
         },
     ),
     2: (
@@ -123,6 +141,8 @@ DAYS: dict[int, tuple[str, dict[str, list[str]]]] = {
                 "A1,280,0,20,false,resolved",
                 "L21,,inbound,C9,,vip,2026-08-29 12:00:00,2026-08-29 12:00:05,2026-08-29 12:05:35,"
                 "A2,300,-30,30,false,follow_up",
+                "L77,,inbound,C77,,general,2026-08-25 12:00:00,2026-08-25 12:00:10,2026-08-25 12:04:10,"
+                "A1,200,0,40,false,resolved",
                 # the late parent: handle 300 + 15 + 30 = 345; queue technical -> category setup
                 "L40,,inbound,C2,,technical,2026-08-29 15:00:00,2026-08-29 15:00:15,2026-08-29 15:06:00,"
                 "A1,300,15,30,true,",
@@ -152,6 +172,8 @@ DAYS: dict[int, tuple[str, dict[str, list[str]]]] = {
                 "E55,T50,2026-08-31 16:00:00,status_change,A2,solved,",
             ],
             "orders": ["O13,C3,P1,2026-08-31 22:00:00,1,40.00"],  # the day's latest business time
+            # the fixture's S2 (NPS 9) re-extracted with another score (pitfall 1)
+            "survey_responses": ["S2,NPS,C1,,L1,2026-06-01 13:10:00,2026-06-09 09:00:00,6,changed"],
         },
     ),
 }
@@ -231,6 +253,14 @@ def _ticket_day(db: Path, day: str, channel: str) -> list[tuple]:
     )
 
 
+def _surveys(db: Path) -> list[tuple]:
+    return query(
+        db,
+        "select response_id, contact_id, category from marts.fct_survey_responses "
+        "where response_id in ('S30', 'S40', 'S41', 'S77') order by response_id",
+    )
+
+
 def _check_day_0(db: Path) -> None:
     assert _one(db, "select as_of from intermediate.int_as_of") == datetime(2026, 6, 9, 9, 0)
     # the fixture's L5 (talk_seconds -10) is quarantined: no call:L5 contact yet
@@ -260,6 +290,14 @@ def _check_day_1(db: Path) -> None:
     assert query(
         db, "select offered_legs from marts.mart_queue_daily where date_day = date '2026-08-28'"
     ) == [(1,)]
+    # surveys: S41 rates L41, its own root (queue billing); S30 names T30 and S40 rates L40,
+    # neither exported yet; S77 names T77, the case of L77 (queue general -> other)
+    assert _surveys(db) == [
+        ("S30", None, None),
+        ("S40", None, None),
+        ("S41", "call:L41", "billing"),
+        ("S77", "call:L77", "other"),
+    ]
     assert "call:L21" in _contact_ids(db, "call:L2")
     # T10 created 08-27 23:30 UTC = 16:30 PDT: one web ticket on 08-27, handled by E10 (240 s)
     assert _ticket_day(db, "2026-08-27", "web") == [(1, 0, None, 240.0)]
@@ -327,6 +365,14 @@ def _check_day_2(db: Path) -> None:
         2026, 8, 29
     )
     assert query(db, "select * from marts.mart_queue_daily where date_day = date '2026-08-28'") == []
+    # surveys: S30 rates T30's contact (connectivity); S40 and S41 the chain of L40 (queue
+    # technical); L77 no longer names T77, which no contact has: S77 has none
+    assert _surveys(db) == [
+        ("S30", "ticket:T30", "connectivity"),
+        ("S40", "call:L40", "setup"),
+        ("S41", "call:L40", "setup"),
+        ("S77", None, None),
+    ]
     # L21 re-extracted with a negative hold: quarantined, its contact gone
     assert (
         _one(db, "select reason_code from quarantine.quarantine_telephony__calls where record_key = 'L21'")
@@ -402,6 +448,11 @@ def _check_day_2(db: Path) -> None:
 
 def _check_day_3(db: Path) -> None:
     assert _one(db, "select as_of from intermediate.int_as_of") == datetime(2026, 8, 31, 22, 0)
+
+    # 1. S2 re-extracted: NPS 9 (promoter) -> 6 (detractor), still on L1's contact
+    assert _one(
+        db, "select score, nps_bucket, contact_id from marts.fct_survey_responses where response_id = 'S2'"
+    ) == (6, "detractor", "call:L1")
 
     # 4. T50 solved again at 08-31 16:00: one reopen, resolution 08-14 09:00 -> 08-31 16:00 =
     # 17 days 7 hours = 17 x 86400 + 7 x 3600 = 1494000 s; work 300 + 200 = 500 s, two replies,

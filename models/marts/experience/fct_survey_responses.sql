@@ -1,3 +1,4 @@
+{{ cx_metrics.scoped_model_config('response_id', 'input_incremental_scope__surveys') }}
 {#-
     One row per clean survey response (docs/metrics.md: Experience). Transactional
     responses are attributed to the rated contact: the call chain of call_id
@@ -8,7 +9,11 @@
 with
 
 responses as (
-    select * from {{ ref('stg_surveys__survey_responses') }}
+    select *
+    from {{ ref('stg_surveys__survey_responses') }}
+    -- an incremental build rebuilds the responses in scope (macros/incremental/incremental.sql)
+    -- depends_on: {{ ref('input_incremental_scope__surveys') }}
+    where {{ cx_metrics.in_scope('response_id', 'input_incremental_scope__surveys') }}
 ),
 
 call_legs as (
