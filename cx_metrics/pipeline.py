@@ -272,6 +272,10 @@ class _Run:
                 f"{quality.waited_seconds:.1f}s for it"
             )
 
+    def new_loads_from(self) -> int | None:
+        """The lowest load_seq an incremental build covers; None for a full one."""
+        return self.plan.new_loads_from if self.plan is not None and self.plan.incremental else None
+
     def check(self, layer: str, database: Path, stop_on_failure: bool = True) -> LayerResult:
         """Run one layer's suite on `database`; stop the pipeline on a blocking failure."""
         present = self.sources_present(database)
@@ -284,7 +288,7 @@ class _Run:
                 present=present,
                 scope=ledger.raw_scope(self.ledger, self.options.full_refresh),
             ),
-            "staging": lambda: staging.suite(database, present),
+            "staging": lambda: staging.suite(database, present, new_loads_from=self.new_loads_from()),
             "marts": lambda: marts.suite(database, present),
         }[layer]()
         result = self.quality.validate(layer, database, batches)

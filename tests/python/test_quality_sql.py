@@ -101,3 +101,40 @@ def test_raw_checks_read_only_the_rows_of_unbuilt_loads(built: Path) -> None:
     assert max(c for c in tickets_counts if c is not None) == tickets
     # no rows of calls in the unbuilt loads is no failure ("table has rows" is the whole table's)
     assert [r.message() for r in result.failures] == []
+
+
+def test_staging_checks_of_an_incremental_build_read_the_affected_keys(built: Path, tmp_path: Path) -> None:
+    """In an incremental build a stg_ model's checks read the rows of the keys the new loads
+    carry: a duplicate key among them fails; one among the other rows (checked when they were
+    built) is not read. The fixture's call L4 is duplicated in a copy of the warehouse."""
+    copy = tmp_path / "wh.duckdb"
+    copy.write_bytes(built.read_bytes())
+    con = duckdb.connect(str(copy))
+    seqs = dict(con.execute("select table_name, max(load_seq) from raw.cx_load_ledger group by 1").fetchall())
+    clean_calls = con.execute("select count(*) from staging.stg_telephony__calls").fetchall()[0][0]
+    con.execute("alter view staging.stg_telephony__calls rename to stg_calls_before")
+    con.execute(
+        "create view staging.stg_telephony__calls as select * from staging.stg_calls_before "
+        "union all select * from staging.stg_calls_before where call_id = 'L4'"
+    )
+    con.close()
+    calls = seqs["calls"]
+
+    def unique_calls(new_loads_from: int | None) -> tuple:
+        batches = {b.name: b for b in staging.suite(copy, new_loads_from=new_loads_from)}
+        result = DuckDBQualityRun(None).validate("staging", copy, [batches["stg_telephony__calls"]])
+        (unique,) = [r for r in result.results if r.expectation == "expect_column_values_to_be_unique"]
+        return unique.status, unique.element_count
+
+    where = {b.name: b.where for b in staging.suite(copy, new_loads_from=calls)}
+    assert where["stg_telephony__calls"] == (
+        f"call_id in (select nullif(trim(call_id), '') from raw.calls where _load_seq >= {calls})"
+    )
+    assert where["row_reconciliation"] == where["orphan_customers"] == ""
+    # a build of every load: all 8 staged calls (L4 twice: 9 rows) are read, L4 fails
+    assert unique_calls(None) == ("fail", clean_calls + 1)
+    # the calls' load is new: the same rows
+    assert unique_calls(calls) == ("fail", clean_calls + 1)
+    # only later loads are new (calls carry none of their keys): no call is read
+    assert calls < max(seqs.values())
+    assert unique_calls(max(seqs.values())) == ("pass", 0)
