@@ -34,6 +34,7 @@ import json
 import math
 import os
 import platform
+import re
 import resource
 import shutil
 import subprocess
@@ -361,7 +362,7 @@ def bench_scale(name: str, customers: int, out: Path, args, previous: dict | Non
     db = work / "bench.duckdb"
     work.mkdir(parents=True, exist_ok=True)
     memory_limit = scale_setting(args.memory_limit, name)
-    dbt_threads = int(scale_setting(args.dbt_threads, name))
+    dbt_threads = int(scale_setting(args.dbt_threads, name, default="2"))
     env = dbt_env(db, dbt_threads, memory_limit)
     res_memory = memory_limit
     py = sys.executable
@@ -399,6 +400,10 @@ def bench_scale(name: str, customers: int, out: Path, args, previous: dict | Non
     res["raw_rows"] = _raw_rows(raw)
     res["raw_mb"] = round(sum(f.stat().st_size for f in raw.glob("*.parquet")) / 2**20, 1)
     say(f"{name}: raw rows {res['raw_rows']}")
+    if args.daily_only:
+        bench_incremental(res, work, raw, env)
+        res["agreement"] = "not checked (--daily-only)"
+        return res
 
     # load
     for p in (db, Path(str(db) + ".wal")):
@@ -597,7 +602,17 @@ def bench_incremental(res: dict, work: Path, raw: Path, env: dict) -> None:
     res["incremental_over_full"] = round(
         steps["daily_build_incremental"]["wall_s"] / steps["daily_build_full"]["wall_s"], 3
     )
+    res["contacts"] = res.get("contacts") or _count_contacts(db)
+    res["daily_phases"] = {
+        build: build_phases(work / f"daily_build_{build}.log") for build in ("full", "incremental")
+    }
     say(f"incremental guarded build / full guarded build: {res['incremental_over_full']}")
+
+
+def build_phases(log: Path) -> dict[str, float]:
+    """The guarded build's steps and their wall seconds, as its progress lines say them."""
+    done = re.compile(r"^\[cx-metrics\] (.+?): done in ([0-9.]+)s")
+    return {m[1]: float(m[2]) for m in map(done.match, log.read_text().splitlines()) if m}
 
 
 def spark_env(work: Path, args, scale: str) -> dict:
@@ -729,12 +744,13 @@ def subgraph_ids(manifest: Path) -> set[str]:
     return seen
 
 
-def scale_setting(value: str, scale: str) -> str:
-    """'5GB' for every scale, or per scale: '100k=5GB,1m=5GB,10m=10GB'."""
+def scale_setting(value: str, scale: str, default: str = "5GB") -> str:
+    """'5GB' for every scale, or per scale: '100k=5GB,1m=5GB,10m=10GB' (a scale not named:
+    the pair 'default=...', else `default`)."""
     if "=" not in value:
         return value
     pairs = dict(item.split("=", 1) for item in value.split(","))
-    return pairs.get(scale, pairs.get("default", "5GB"))
+    return pairs.get(scale, pairs.get("default", default))
 
 
 def ratios(res: dict) -> dict:
@@ -840,24 +856,18 @@ def _count_contacts(db: Path) -> int:
 
 
 # ------------------------------------------------------------------------------ report
-def render_table(run: dict) -> str:
+def step_rows(run: dict, keys: tuple[str, ...] | None = None, rss: str = "max_rss_mb") -> list[str]:
+    """The table of steps: one row per step of each scale (the steps in ``keys`` when given); peak RSS
+    of the child process (``max_rss_mb``) or of its process tree (``tree_peak_rss_mb``)."""
     lines = []
-    m = run["machine"]
-    lines.append(
-        f"Measured {run['started']} → {run['finished']} (one run, `benchmarks/run.py --scales "
-        f"{','.join(r['scale'] for r in run['scales'])}`), on {m['cpu']}, nproc {m['nproc']}, "
-        f"{m['memory_gb']} GB RAM, DuckDB {m['duckdb']}, dbt-core {m['dbt']}, pandas {m['pandas']}, "
-        f"Python {m['python']}. dbt threads (`CX_THREADS`) {run.get('dbt_threads', run['threads'])}, DuckDB threads {run['threads']}, "
-        f"`CX_DUCKDB_MEMORY_LIMIT={run['memory_limit']}`. Load average (1 min) at start "
-        f"{run['load_start'][0]}, at end {run['load_end'][0]}."
-    )
-    lines.append("")
     lines.append("| scale | contacts | raw rows | step | wall s | CPU s | peak RSS MB | load before |")
     lines.append("|---|---:|---:|---|---:|---:|---:|---:|")
     for r in run["scales"]:
         raw_rows = sum(r["raw_rows"].values())
         first = True
         for key, st in r["steps"].items():
+            if keys and key not in keys:
+                continue
             label = {
                 "generate": f"generate ({r.get('shards', 1)} shard(s))",
                 "load": "load",
@@ -879,8 +889,51 @@ def render_table(run: dict) -> str:
             else:
                 lines.append(
                     f"| {head} | {label} | {st['wall_s']:.1f} | {st['cpu_s']:.1f} | "
-                    f"{st['max_rss_mb']:,.0f} | {st['load_before'][0]} |"
+                    f"{st.get(rss, st['max_rss_mb']):,.0f} | {st['load_before'][0]} |"
                 )
+    return lines
+
+
+def render_daily(run: dict) -> str:
+    """Daily operation (issue 16): the steps, the incremental/full ratio and each build's phases."""
+    m = run["machine"]
+    keys = ("generate", "daily_load_base", "daily_build_full", "daily_load_day", "daily_build_incremental")
+    lines = [
+        f"Measured {run['started']} → {run['finished']} (one run, `benchmarks/run.py --daily-only "
+        f"--scales {','.join(r['scale'] for r in run['scales'])}`), on {m['cpu']}, nproc {m['nproc']}, "
+        f"{m['memory_gb']} GB RAM, DuckDB {m['duckdb']}, dbt-core {m['dbt']}. dbt threads "
+        f"{run['dbt_threads']}, `CX_DUCKDB_MEMORY_LIMIT={run['memory_limit']}`. Load average (1 min) "
+        f"at start {run['load_start'][0]}, at end {run['load_end'][0]}. Peak RSS: the build's whole "
+        "process tree (dbt, GX, DuckDB), sampled.",
+        "",
+        *step_rows(run, keys, rss="tree_peak_rss_mb"),
+        "",
+        "| scale | day appended | incremental / full (wall) | phase | full s | incremental s |",
+        "|---|---|---:|---|---:|---:|",
+    ]
+    for r in run["scales"]:
+        phases = r.get("daily_phases", {})
+        full, incr = phases.get("full", {}), phases.get("incremental", {})
+        head = f"{r['scale']} | {r.get('incremental_day', '')} | {r.get('incremental_over_full', '')}"
+        for phase in dict.fromkeys([*full, *incr]):
+            lines.append(f"| {head} | {phase} | {full.get(phase, '')} | {incr.get(phase, '')} |")
+            head = " | | "
+    return "\n".join(lines)
+
+
+def render_table(run: dict) -> str:
+    lines = []
+    m = run["machine"]
+    lines.append(
+        f"Measured {run['started']} → {run['finished']} (one run, `benchmarks/run.py --scales "
+        f"{','.join(r['scale'] for r in run['scales'])}`), on {m['cpu']}, nproc {m['nproc']}, "
+        f"{m['memory_gb']} GB RAM, DuckDB {m['duckdb']}, dbt-core {m['dbt']}, pandas {m['pandas']}, "
+        f"Python {m['python']}. dbt threads (`CX_THREADS`) {run.get('dbt_threads', run['threads'])}, DuckDB threads {run['threads']}, "
+        f"`CX_DUCKDB_MEMORY_LIMIT={run['memory_limit']}`. Load average (1 min) at start "
+        f"{run['load_start'][0]}, at end {run['load_end'][0]}."
+    )
+    lines.append("")
+    lines += step_rows(run)
     lines.append("")
     lines.append(
         "| scale | full build wall s | nodes | dbt subgraph / floor (wall) | subgraph models Σ / floor SQL "
@@ -987,16 +1040,23 @@ def render_spark_table(run: dict) -> str:
 
 
 def write_markdown(run: dict, spark: bool = False) -> None:
+    write_section(
+        "bench-spark" if spark else "bench", render_spark_table(run) if spark else render_table(run)
+    )
+
+
+def write_section(tag: str, body: str) -> None:
+    """Replace BENCHMARKS.md's text between <!-- tag:begin --> and <!-- tag:end --> (added at the end
+    when missing)."""
     path = ROOT / "BENCHMARKS.md"
-    tag = "bench-spark" if spark else "bench"
     begin, end = f"<!-- {tag}:begin -->", f"<!-- {tag}:end -->"
     text = path.read_text() if path.exists() else f"# Benchmarks\n\n{begin}\n{end}\n"
     if begin not in text:
         text += f"\n{begin}\n{end}\n"
     head, rest = text.split(begin, 1)
     _, tail = rest.split(end, 1)
-    path.write_text(f"{head}{begin}\n{render_spark_table(run) if spark else render_table(run)}\n{end}{tail}")
-    say(f"wrote {path}")
+    path.write_text(f"{head}{begin}\n{body}\n{end}{tail}")
+    say(f"wrote {path} ({tag})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1020,6 +1080,12 @@ def main(argv: list[str] | None = None) -> int:
         "--incremental",
         action="store_true",
         help="also time daily operation: all but the last load day built, then that day appended and built",
+    )
+    p.add_argument(
+        "--daily-only",
+        action="store_true",
+        help="time daily operation only (as --incremental), without the full dbt build, floor and pandas; "
+        "writes its own section of BENCHMARKS.md (bench-daily)",
     )
     p.add_argument("--reuse-raw", action="store_true", help="keep raw files already generated for a scale")
     p.add_argument(
@@ -1065,7 +1131,7 @@ def main(argv: list[str] | None = None) -> int:
         r = bench_scale(name, SCALES[name], out, args, previous)
         run["scales"].append(r)
         previous = r
-        failed |= r["agreement"] != "pass"
+        failed |= r["agreement"] != "pass" and not args.daily_only
         if "dbt_build_failures" in r:
             previous = None
         (out / "results.json").write_text(json.dumps(run, indent=1, default=str))
@@ -1075,7 +1141,11 @@ def main(argv: list[str] | None = None) -> int:
     run["load_end"] = loadavg()
     (out / "results.json").write_text(json.dumps(run, indent=1, default=str))
     say(f"results: {out / 'results.json'}")
-    if not args.no_markdown:
+    if args.daily_only:
+        say("daily operation:\n" + render_daily(run))
+        if not args.no_markdown:
+            write_section("bench-daily", render_daily(run))
+    elif not args.no_markdown:
         write_markdown(run, spark=args.target == "spark")
     if failed:
         say("FAILED: the floor or pandas disagree with the marts (see above)")
