@@ -13,8 +13,14 @@ published warehouse stays as it was (the failed build file is kept for inspectio
 A failing dbt test fails its dbt step, with the same effect.
 
 Jobs: `cx_build` (the build on what is loaded; the daily schedule) and
-`cx_load_and_build` (load a landing folder, then build; the landing sensor). Settings
-(env vars, read when the code location loads; the sensor reads its root at each tick):
+`cx_load_and_build` (load the landing folders of a day or of a range of days, then
+build; the landing sensor, and backfills). `landed_raw` is partitioned by landing day
+(a folder `YYYY-MM-DD/`); a backfill over a range is one run (single-run backfill
+policy) that appends the range's folders, oldest first, then builds once. The build's
+assets are not partitioned: the build is incremental by key from the load ledger (what
+the unbuilt loads affect, README "Daily operation"), not by a window of dates
+(DECISIONLOG.md, "The partitions are landing days"). Settings (env vars, read when the
+code location loads; the sensor and the loads read the landing root when they run):
 
     CX_TARGET                    duckdb   the dbt target; the asset graph builds DuckDB only (see README)
     CX_DUCKDB_PATH               warehouse/cx_metrics.duckdb   the published warehouse
@@ -25,6 +31,7 @@ Jobs: `cx_build` (the build on what is loaded; the daily schedule) and
     CX_SCHEDULE_TIMEZONE         UTC      an IANA zone, e.g. Europe/Berlin
     CX_LANDING_ROOT              exports  the folder the sensor watches for YYYY-MM-DD/_SUCCESS
     CX_LANDING_SENSOR_SECONDS    60       seconds between the sensor's ticks
+    CX_LANDING_START             2024-01-01   the first landing day (partition)
     CX_DAGSTER_UNIT_TESTS        unset    1: the dbt steps run the dbt unit tests too
 """
 
@@ -200,16 +207,50 @@ def dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse:
     yield from _dbt_build(context, dbt, warehouse, "buildable")
 
 
-class LandingConfig(dg.Config):
-    folder: str
+def landing_root() -> Path:
+    return Path(os.environ.get("CX_LANDING_ROOT", "exports"))
 
 
-@dg.asset(key=LANDED, group_name="ingest", kinds={"duckdb"})
-def landed_raw(context: dg.AssetExecutionContext, config: LandingConfig, warehouse: CxWarehouse):
-    """A landing folder loaded into the published warehouse's raw schema (`cx-metrics load`)."""
-    rows = load_landing_folder(config.folder, target=warehouse.target, progress=context.log.info)
+# The landing days: partition key = a landing folder's name (YYYY-MM-DD), from CX_LANDING_START;
+# end_offset 1: today's folder can land today.
+LANDING_PARTITIONS = dg.DailyPartitionsDefinition(
+    start_date=os.environ.get("CX_LANDING_START", "2024-01-01"), end_offset=1
+)
+
+
+def landing_folders_for(keys: list[str], root: Path) -> list[Path]:
+    """The complete landing folders of these partition keys, oldest first; a key without
+    one (no folder, or no `_SUCCESS` yet) stops the run, naming it."""
+    folders = [root / key for key in sorted(keys)]
+    missing = [f.name for f in folders if not (f / "_SUCCESS").is_file()]
+    if missing:
+        raise dg.Failure(
+            f"no complete landing folder (YYYY-MM-DD/_SUCCESS) under {root.resolve()} for "
+            f"{', '.join(missing)}: nothing was loaded; materialise the days that have landed"
+        )
+    return folders
+
+
+@dg.asset(
+    key=LANDED,
+    group_name="ingest",
+    kinds={"duckdb"},
+    partitions_def=LANDING_PARTITIONS,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+)
+def landed_raw(context: dg.AssetExecutionContext, warehouse: CxWarehouse):
+    """The landing folders of this run's days appended to the published warehouse's raw schema
+    (`cx-metrics load DIR --append`, oldest day first). A backfill over a range of days is one
+    run: every folder is appended, then one incremental build covers them all."""
+    folders = landing_folders_for(context.partition_keys, landing_root())
+    rows: dict[str, int] = defaultdict(int)
+    for folder in folders:
+        for table, n in load_landing_folder(
+            folder, target=warehouse.target, progress=context.log.info
+        ).items():
+            rows[table] += n
     return dg.MaterializeResult(
-        metadata={"folder": config.folder, **{f"rows_{t}": n for t, n in rows.items()}}
+        metadata={"folders": [str(f.resolve()) for f in folders], **{f"rows_{t}": n for t, n in rows.items()}}
     )
 
 
@@ -349,8 +390,9 @@ build_job = dg.define_asset_job(
 load_and_build_job = dg.define_asset_job(
     "cx_load_and_build",
     selection=dg.AssetSelection.all(),
+    partitions_def=LANDING_PARTITIONS,
     executor_def=dg.in_process_executor,
-    description="Load a landing folder (config ops.landed_raw.config.folder), then the guarded build.",
+    description="Load the landing folders of a day or a range of days (the partitions), then the guarded build.",
 )
 
 daily_build = dg.ScheduleDefinition(
@@ -360,10 +402,6 @@ daily_build = dg.ScheduleDefinition(
     execution_timezone=os.environ.get("CX_SCHEDULE_TIMEZONE", "UTC"),
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
-
-
-def landing_root() -> Path:
-    return Path(os.environ.get("CX_LANDING_ROOT", "exports"))
 
 
 def landed_folders(root: Path) -> list[Path]:
@@ -381,14 +419,24 @@ def landed_folders(root: Path) -> list[Path]:
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
-    """A run per new complete landing folder; run key = the folder. The cursor lists the folders
-    already requested, so a folder is requested once even when an older day lands late."""
+    """A run per new complete landing folder, for its day's partition; run key = the folder. The
+    cursor lists the folders already requested, so a folder is requested once even when an
+    older day lands late. A folder dated outside the partitions (before CX_LANDING_START, or
+    after tomorrow) is not requested: the tick says so, every tick, until it is moved."""
     seen = set(json.loads(context.cursor)) if context.cursor else set()
-    new = [f for f in landed_folders(landing_root()) if f.name not in seen]
+    new, outside = [], []
+    for folder in landed_folders(landing_root()):
+        if folder.name not in seen:
+            (new if LANDING_PARTITIONS.has_partition_key(folder.name) else outside).append(folder)
+    if outside:
+        context.log.warning(
+            f"landing folders outside the partitions ({LANDING_PARTITIONS.get_first_partition_key()} on, "
+            f"CX_LANDING_START): {', '.join(f.name for f in outside)}; not loaded"
+        )
     requests = [
         dg.RunRequest(
             run_key=str(folder.resolve()),
-            run_config={"ops": {"landed_raw": {"config": {"folder": str(folder.resolve())}}}},
+            partition_key=folder.name,
             tags={"cx/landing_folder": folder.name},
         )
         for folder in new

@@ -1,4 +1,5 @@
-"""Helpers shared by the replay tests (test_replay, test_incremental_pitfalls): two DuckDB
+"""Helpers shared by the replay tests (test_replay, test_incremental_pitfalls,
+test_orchestration's backfill): a sample split into daily folders by load day, two DuckDB
 warehouses compared relation by relation, and the build options of each warehouse.
 
 A warehouse built by appends (A) must equal one built at once with --full-refresh (B):
@@ -10,11 +11,12 @@ the load, which differs by construction.
 from __future__ import annotations
 
 import math
+from datetime import date
 from pathlib import Path
 
 import duckdb
 
-from cx_metrics.contract import LOAD_SEQ
+from cx_metrics.contract import LOAD_SEQ, TABLES
 from cx_metrics.pipeline import BuildOptions
 
 COMPARED_SCHEMAS = ("staging", "quarantine", "audit", "intermediate", "metric_inputs", "marts")
@@ -95,3 +97,45 @@ def warehouse_options(tmp: Path, name: str, **extra) -> BuildOptions:
         reports_dir=tmp / f"reports_{name}",
         **{"progress": lambda m: None, **extra},
     )
+
+
+def load_day(first_load: date, column: str = "_loaded_at") -> str:
+    """A row's load day: its `_loaded_at` date (rows extracted before the first load: that day)."""
+    return f"greatest(cast({column} as date), date '{first_load}')"
+
+
+def split_by_load_day(source: Path, days_root: Path, first_load: date) -> list[date]:
+    """One folder per load day (`days_root/YYYY-MM-DD/`), each holding the rows of every table
+    loaded that day; the days, oldest first."""
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")
+    days: set[date] = set()
+    day_of = load_day(first_load)
+    for name in TABLES:
+        path = source / f"{name}.parquet"
+        for (day,) in con.execute(f"select distinct {day_of} from '{path}'").fetchall():
+            days.add(day)
+            folder = days_root / day.isoformat()
+            folder.mkdir(parents=True, exist_ok=True)
+            con.execute(
+                f"copy (select * from '{path}' where {day_of} = date '{day}') "
+                f"to '{folder / f'{name}.parquet'}' (format parquet)"
+            )
+    con.close()
+    return sorted(days)
+
+
+def full_folder(days_root: Path, upto: list[date], dest: Path) -> None:
+    """Every row loaded up to a day, one file per table, days newest first (an order the export
+    does not define)."""
+    dest.mkdir(parents=True)
+    con = duckdb.connect()
+    for name in TABLES:
+        files = [days_root / d.isoformat() / f"{name}.parquet" for d in reversed(upto)]
+        files = [f"'{f}'" for f in files if f.exists()]
+        if files:
+            con.execute(
+                f"copy (select * from read_parquet([{', '.join(files)}])) "
+                f"to '{dest / f'{name}.parquet'}' (format parquet)"
+            )
+    con.close()

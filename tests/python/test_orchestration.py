@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -21,9 +22,14 @@ import pytest
 
 dg = pytest.importorskip("dagster")
 
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG  # noqa: E402
+
 from cx_metrics.dbt import project_dir  # noqa: E402
-from cx_metrics.pipeline import build_file_for  # noqa: E402
+from cx_metrics.generate import generate  # noqa: E402
+from cx_metrics.load import load  # noqa: E402
+from cx_metrics.pipeline import build, build_file_for  # noqa: E402
 from quality_helpers import fixture_folder, query  # noqa: E402
+from replay_helpers import compare, full_folder, split_by_load_day, warehouse_options  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 MART_QUERY = "select date_day, queue, offered_legs, service_level from marts.mart_queue_daily order by all"
@@ -58,14 +64,13 @@ def definitions():
 def good(definitions, tmp_path_factory) -> dict:
     """The load-and-build job run in-process on the fixtures, into a fresh warehouse."""
     tmp = tmp_path_factory.mktemp("dagster_good")
-    folder = fixture_folder(tmp / "2026-06-01", out_of_scale=1)
+    _landing(tmp / "exports", "2026-06-01", success=True)
     with pytest.MonkeyPatch.context() as mp:
         published = _env(mp, tmp)
+        mp.setenv("CX_LANDING_ROOT", str(tmp / "exports"))
         job = definitions.defs.resolve_job_def("cx_load_and_build")
         result = job.execute_in_process(
-            run_config={"ops": {"landed_raw": {"config": {"folder": str(folder)}}}},
-            instance=dg.DagsterInstance.ephemeral(),
-            raise_on_error=False,
+            partition_key="2026-06-01", instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
         )
     return {"tmp": tmp, "published": published, "result": result, "job": job}
 
@@ -76,6 +81,10 @@ def test_whole_graph_materialises_checks_pass_and_publishes(good):
     graph = job.asset_layer.asset_graph
     materialized = {e.asset_key for e in _events(result, "ASSET_MATERIALIZATION")}
     assert materialized == set(graph.get_all_asset_keys()) - set(graph.external_asset_keys)
+    # the landing day is a partition of landed_raw; the build's assets have none
+    partitions = {(e.asset_key.path[-1], e.partition) for e in _events(result, "ASSET_MATERIALIZATION")}
+    assert ("landed_raw", "2026-06-01") in partitions
+    assert {p for k, p in partitions if k != "landed_raw"} == {None}
     assert dg.AssetKey("published_warehouse") in materialized
     evaluations = [e.event_specific_data for e in _events(result, "ASSET_CHECK_EVALUATION")]
     gx = {e.asset_check_key.name for e in evaluations if e.asset_check_key.name.startswith("gx_")}
@@ -149,13 +158,14 @@ def test_sensor_one_run_request_per_success_folder(definitions, tmp_path, monkey
     late = _landing(tmp_path, "2026-06-02", success=False)
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "_SUCCESS").touch()  # not a YYYY-MM-DD folder
+    (tmp_path / "2019-01-01").mkdir()
+    (tmp_path / "2019-01-01" / "_SUCCESS").touch()  # before the first partition (CX_LANDING_START)
 
     with dg.build_sensor_context() as context:
         first = definitions.landing_sensor(context)
     assert [r.run_key for r in first.run_requests] == [str(done.resolve())]
-    assert first.run_requests[0].run_config == {
-        "ops": {"landed_raw": {"config": {"folder": str(done.resolve())}}}
-    }
+    assert first.run_requests[0].partition_key == "2026-06-01"
+    assert "2019-01-01" not in first.cursor, "a folder outside the partitions is said again next tick"
 
     with dg.build_sensor_context(cursor=first.cursor) as context:
         second = definitions.landing_sensor(context)
@@ -165,6 +175,79 @@ def test_sensor_one_run_request_per_success_folder(definitions, tmp_path, monkey
     with dg.build_sensor_context(cursor=second.cursor) as context:
         third = definitions.landing_sensor(context)
     assert [r.run_key for r in third.run_requests] == [str(late.resolve())]
+    assert third.run_requests[0].partition_key == "2026-06-02"
+
+
+def test_a_day_without_its_landing_folder_stops_before_loading(definitions, tmp_path, monkeypatch):
+    """A partition whose folder has not landed (no `_SUCCESS`) fails landed_raw, naming the day;
+    nothing is loaded or built."""
+    published = _env(monkeypatch, tmp_path)
+    monkeypatch.setenv("CX_LANDING_ROOT", str(tmp_path / "exports"))
+    _landing(tmp_path / "exports", "2026-06-01", success=True)
+    _landing(tmp_path / "exports", "2026-06-02", success=False)
+    job = definitions.defs.resolve_job_def("cx_load_and_build")
+    result = job.execute_in_process(
+        tags={ASSET_PARTITION_RANGE_START_TAG: "2026-06-01", ASSET_PARTITION_RANGE_END_TAG: "2026-06-02"},
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert failure.step_key == "landed_raw"
+    assert "for 2026-06-02: nothing was loaded" in failure.event_specific_data.error.message
+    assert not _events(result, "ASSET_MATERIALIZATION")
+    assert not published.exists()
+
+
+def test_backfill_over_a_range_of_days_equals_a_full_refresh(definitions, tmp_path, monkeypatch):
+    """A generated sample (7 days, 300 customers, dirty rate 0.05: late rows, re-extractions)
+    split into landing folders by load day. Warehouse A: a backfill of the first four days,
+    then one of the last three, each one run (the single-run backfill policy: a partition
+    range) that appends the range's folders and builds once; the first build is full (the
+    warehouse's first), the second incremental. Warehouse B: every row loaded at once, built
+    with --full-refresh. Every staging, quarantine, audit, intermediate, metric_inputs and
+    mart relation of A equals B's (replay_helpers.compare)."""
+    source, exports = tmp_path / "sample", tmp_path / "exports"
+    generate(source, customers=300, days=7, start=date(2026, 6, 1), seed=5, dirty_rate=0.05)
+    loaded = split_by_load_day(source, exports, date(2026, 6, 2))
+    # the daily extracts of the sample's 7 days (a few late rows land a week later: left out,
+    # of A and B alike, so each range has a folder for every day)
+    days = [d.isoformat() for i, d in enumerate(loaded) if d == loaded[0] + timedelta(days=i)]
+    assert len(days) == 7
+    for day in days:
+        (exports / day / "_SUCCESS").touch()
+    published = _env(monkeypatch, tmp_path)
+    monkeypatch.setenv("CX_LANDING_ROOT", str(exports))
+    job = definitions.defs.resolve_job_def("cx_load_and_build")
+    instance = dg.DagsterInstance.ephemeral()
+    plans = []
+    for start, end in ((days[0], days[3]), (days[4], days[6])):
+        backfill = job.execute_in_process(
+            tags={ASSET_PARTITION_RANGE_START_TAG: start, ASSET_PARTITION_RANGE_END_TAG: end},
+            instance=instance,
+            raise_on_error=False,
+        )
+        assert backfill.success
+        landed = [
+            e.partition
+            for e in _events(backfill, "ASSET_MATERIALIZATION")
+            if e.asset_key == definitions.LANDED
+        ]
+        assert sorted(landed) == [d for d in days if start <= d <= end]
+        said = [e.user_message for e in instance.all_logs(backfill.run_id)]
+        plans.append([m.split(":")[0] for m in said if m.startswith(("incremental build", "full build"))])
+    # each run's two dbt steps say their plan
+    assert plans == [["full build", "full build"], ["incremental build", "incremental build"]]
+    assert _query(
+        published, "select count(distinct built_by), bool_and(is_built) from raw.cx_load_ledger"
+    ) == [(2, True)]
+
+    b_path = tmp_path / "b.duckdb"
+    monkeypatch.setenv("CX_DUCKDB_PATH", str(b_path))
+    full_folder(exports, [date.fromisoformat(d) for d in days], tmp_path / "full")
+    load(tmp_path / "full")
+    build(warehouse_options(tmp_path, "b", full_refresh=True))
+    assert compare(published, b_path) == []
 
 
 def test_schedule_hour_and_zone_from_env(tmp_path):

@@ -32,11 +32,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from cx_metrics.contract import TABLES
 from cx_metrics.generate import generate
 from cx_metrics.load import load
 from cx_metrics.pipeline import build
-from replay_helpers import compare, warehouse_options
+from replay_helpers import compare, full_folder, split_by_load_day, warehouse_options
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 
@@ -46,26 +45,10 @@ CHECKPOINT_INDEXES = (9, 19, -1)  # days (0-based, in load order) after which A 
 TIE_CALL_DAY = 5  # the hand-made same-_loaded_at re-extraction comes 2 days after its call's day
 
 
-def _load_day(column: str = "_loaded_at") -> str:
-    return f"greatest(cast({column} as date), date '{FIRST_LOAD}')"
-
-
 def _split(source: Path, days_root: Path) -> list[date]:
-    """One folder per load day, each holding the rows of every table loaded that day."""
+    """One folder per load day, plus the hand-made tie."""
+    ordered = split_by_load_day(source, days_root, FIRST_LOAD)
     con = duckdb.connect()
-    con.execute("set TimeZone = 'UTC'")
-    days: set[date] = set()
-    for name in TABLES:
-        path = source / f"{name}.parquet"
-        for (day,) in con.execute(f"select distinct {_load_day()} from '{path}'").fetchall():
-            days.add(day)
-            folder = days_root / day.isoformat()
-            folder.mkdir(parents=True, exist_ok=True)
-            con.execute(
-                f"copy (select * from '{path}' where {_load_day()} = date '{day}') "
-                f"to '{folder / f'{name}.parquet'}' (format parquet)"
-            )
-    ordered = sorted(days)
     # the hand-made tie: a call of one day extracted again, same _loaded_at, another queue,
     # arriving two days later (appended after its first copy; in B's file, before it)
     day, later = ordered[TIE_CALL_DAY], ordered[TIE_CALL_DAY + 2]
@@ -84,21 +67,6 @@ def _split(source: Path, days_root: Path) -> list[date]:
     tie.unlink()
     con.close()
     return ordered
-
-
-def _full_folder(days_root: Path, upto: list[date], dest: Path) -> None:
-    """Every row loaded up to a day, one file per table, days newest first."""
-    dest.mkdir(parents=True)
-    con = duckdb.connect()
-    for name in TABLES:
-        files = [days_root / d.isoformat() / f"{name}.parquet" for d in reversed(upto)]
-        files = [f"'{f}'" for f in files if f.exists()]
-        if files:
-            con.execute(
-                f"copy (select * from read_parquet([{', '.join(files)}])) "
-                f"to '{dest / f'{name}.parquet'}' (format parquet)"
-            )
-    con.close()
 
 
 def _assert_late_rows_and_reextractions(days_root: Path, days: list[date]) -> None:
@@ -139,7 +107,7 @@ def test_daily_appends_equal_a_full_load(tmp_path: Path, monkeypatch: pytest.Mon
         build(warehouse_options(tmp_path, "a", progress=said.append))
         b_path = tmp_path / f"b_{day}.duckdb"
         monkeypatch.setenv("CX_DUCKDB_PATH", str(b_path))
-        _full_folder(days_root, days[: index + 1], tmp_path / f"full_{day}")
+        full_folder(days_root, days[: index + 1], tmp_path / f"full_{day}")
         load(tmp_path / f"full_{day}")
         build(warehouse_options(tmp_path, "b", full_refresh=True))
         assert compare(a_path, b_path) == [], f"after {day}"
