@@ -65,9 +65,11 @@
     that a new row carries, and the new rows themselves (a row without a key is
     its own, quarantined as missing_key). `also` adds (column, source name,
     table, key) entries: a row is affected as well when its `column` is a new key
-    of that raw table (an event whose ticket was loaded again). The same
-    condition reads raw in the model and the model's own table in its pre-hook,
-    whose columns are raw's.
+    of that raw table (an event whose ticket was loaded again), and with it every
+    copy of its own key (an event that moved to another ticket: the copy on the
+    reloaded ticket alone would rank first again). The same condition reads raw
+    in the model and the model's own table in its pre-hook, whose columns are
+    raw's.
 #}
 {% macro affected_rows(source_name, table_name, key_column, also=[]) -%}
     (
@@ -78,6 +80,13 @@
         {%- for column, other_source, other_table, other_key in also %}
         or {{ cx_metrics.staged_key(column) }} in (
             {{ cx_metrics.new_keys(source(other_source, other_table), other_key) }}
+        )
+        or {{ cx_metrics.staged_key(key_column) }} in (
+            select {{ cx_metrics.staged_key(key_column) }}
+            from {{ source(source_name, table_name) }}
+            where {{ cx_metrics.staged_key(column) }} in (
+                {{ cx_metrics.new_keys(source(other_source, other_table), other_key) }}
+            )
         )
         {%- endfor %}
     )

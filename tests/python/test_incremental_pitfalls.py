@@ -31,6 +31,7 @@ Day 2 (extracted 2026-08-30 13:00; as_of 2026-08-30 12:00, ticket T62's update):
   moves to it, S40 too (pitfall 3);
 - L77 re-extracted without a ticket: S77 rates no contact any more (pitfall 1);
 - E53 reopens T50 sixteen days after its solve, by an event only (pitfall 4);
+- E70, a customer reply on T50 on day 1, re-extracted on T62 (pitfall 1);
 - T62 (C1, billing, 2026-08-30 11:00) repeats L62 within 7 days; T61's window closed:
   evaluable (pitfall 5);
 - O10, O11: orders of C1 on 2026-08-30 08:00 and 10:00; as_of passes 2026-08-30 00:00 and
@@ -40,6 +41,8 @@ Day 2 (extracted 2026-08-30 13:00; as_of 2026-08-30 12:00, ticket T62's update):
 Day 3 (extracted 2026-08-31 23:00; as_of 2026-08-31 22:00, order O13):
 - T50 solved again (E54, E55, the ticket re-extracted): reopened once (pitfall 4);
 - the fixture's survey S2 re-extracted with another score (pitfall 1);
+- T50's events are rebuilt with it: E70's copy on T50 stays superseded, not ranked alone
+  among T50's events and kept beside the copy on T62 (pitfall 1);
 - L62's window closes: evaluable, repeated (pitfall 5);
 - the windows of C1's June call L1 (13:00) and C2's L5 (16:00) close (pitfall 6).
 
@@ -118,6 +121,7 @@ DAYS: dict[int, tuple[str, dict[str, list[str]]]] = {
                 "E51,T50,2026-08-14 09:30:00,agent_reply,A2,,300",
                 "E52,T50,2026-08-14 10:00:00,status_change,A2,solved,",
                 "E61,T61,2026-08-23 02:30:00,agent_reply,A1,,120",
+                "E70,T50,2026-08-14 09:40:00,customer_reply,,,",  # moves to T62 on day 2
             ],
             "orders": ["O12,C2,P2,2026-08-29 20:00:00,1,30.00"],  # the day's latest business time
             "survey_responses": [
@@ -154,7 +158,10 @@ DAYS: dict[int, tuple[str, dict[str, list[str]]]] = {
                 # B of pitfall 5: C1, billing, 6 days 21 hours after L62; updated at as_of
                 "T62,C1,email,billing,,normal,open,,2026-08-30 11:00:00,,2026-08-30 12:00:00",
             ],
-            "ticket_events": ["E53,T50,2026-08-30 10:00:00,status_change,,open,"],
+            "ticket_events": [
+                "E53,T50,2026-08-30 10:00:00,status_change,,open,",
+                "E70,T62,2026-08-30 11:30:00,customer_reply,,,",  # re-extracted on another ticket
+            ],
             "orders": [
                 "O10,C1,P1,2026-08-30 08:00:00,1,50.00",
                 "O11,C1,P2,2026-08-30 10:00:00,1,70.00",
@@ -453,6 +460,11 @@ def _check_day_3(db: Path) -> None:
     assert _one(
         db, "select score, nps_bucket, contact_id from marts.fct_survey_responses where response_id = 'S2'"
     ) == (6, "detractor", "call:L1")
+
+    # 1. T50 reloaded: E70 stays on T62, where its latest copy put it
+    assert query(db, "select ticket_id from staging.stg_helpdesk__ticket_events where event_id = 'E70'") == [
+        ("T62",)
+    ]
 
     # 4. T50 solved again at 08-31 16:00: one reopen, resolution 08-14 09:00 -> 08-31 16:00 =
     # 17 days 7 hours = 17 x 86400 + 7 x 3600 = 1494000 s; work 300 + 200 = 500 s, two replies,
