@@ -39,14 +39,6 @@ base_tickets as (
     from {{ ref('base_helpdesk__tickets') }}
 ),
 
-base_events as (
-    select
-        event_id__staged,
-        ticket_id__staged,
-        _load_seq
-    from {{ ref('base_helpdesk__ticket_events') }}
-),
-
 as_of_window as (
     {{ cx_metrics.as_of_window_row() }}
 ),
@@ -58,16 +50,17 @@ reloaded_tickets as (
 ),
 
 new_event_keys as (
+    -- the keys of the new loads' events
     select event_id__staged
-    from base_events
+    from {{ ref('base_helpdesk__ticket_events') }}
     where {{ cx_metrics.is_new_load() }}
 ),
 
 tickets_of_new_events as (
+    -- the log read once more, two columns (a CTE read twice would be a copy of it)
     select base_events.ticket_id__staged as ticket_id
-    from base_events
-    inner join new_event_keys
-        on base_events.event_id__staged = new_event_keys.event_id__staged
+    from {{ ref('base_helpdesk__ticket_events') }} as base_events
+    where base_events.event_id__staged in (select new_event_keys.event_id__staged from new_event_keys)
 ),
 
 tickets_in_as_of_window as (

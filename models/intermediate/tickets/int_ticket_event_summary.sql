@@ -3,12 +3,14 @@
     One row per clean ticket: what its audit log says up to as_of. First
     reply, final solve, reopens, agent replies, agent work time, one-touch.
 
-    The reported events are read by three CTEs, each through its own subquery
-    (reported_events below), not through one CTE referenced three times:
-    DuckDB materialises such a CTE, a copy of the whole event log with every
-    column (issue 15); each subquery reads only the columns its CTE needs.
+    In a full build the reported events are read by three CTEs, each through
+    its own subquery (reported_events below), not through one CTE referenced
+    three times: DuckDB materialises such a CTE, a copy of the whole event log
+    with every column (issue 15); each subquery reads only the columns its CTE
+    needs. An incremental build reads the few rebuilt tickets' events out of
+    the whole log once, into a materialized CTE the three read (issue 16).
 -#}
-{%- set reported_events -%}
+{%- set reported_events_query -%}
     (
         select ticket_events.*
         from {{ ref('stg_helpdesk__ticket_events') }} as ticket_events
@@ -17,8 +19,15 @@
             and {{ cx_metrics.in_scope('ticket_events.ticket_id', 'int_incremental_scope__tickets') }}
     )
 {%- endset -%}
+{%- set read_once = cx_metrics.is_scoped() -%}
+{%- set reported_events = 'reported_events' if read_once else reported_events_query -%}
 
 with
+
+{% if read_once -%}
+reported_events as materialized {{ reported_events_query }},
+
+{% endif -%}
 
 tickets as (
     select * from {{ ref('stg_helpdesk__tickets') }}

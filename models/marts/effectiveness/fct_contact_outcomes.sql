@@ -11,6 +11,8 @@ contacts as (
     select * from {{ ref('fct_contacts') }}
     -- an incremental build rebuilds the contacts in scope (macros/incremental/incremental.sql)
     -- depends_on: {{ ref('input_incremental_scope__outcomes') }}
+    -- and after the scopes that read this table's published rows (previous_relation)
+    -- depends_on: {{ ref('input_incremental_scope__value_customers') }}
     where {{ cx_metrics.in_scope('contact_id', 'input_incremental_scope__outcomes') }}
 ),
 

@@ -15,8 +15,11 @@
       anchor = the first handled contact of the month (category all).
     Windows are half-open: before = [anchor - W, anchor), after = [anchor,
     anchor + W). A window is closed when anchor + W <= as_of; only closed
-    windows are reported.
+    windows are reported. An incremental build rebuilds the rows of the
+    customers in input_incremental_scope__value_customers; the months reported
+    still start at the first month with any contact, of every customer.
 -#}
+{{ cx_metrics.scoped_model_config('customer_id', 'input_incremental_scope__value_customers') }}
 {%- set window_days = var('value_window_days') %}
 {%- set long_seconds = var('long_interaction_minutes') * 60 %}
 
@@ -28,6 +31,8 @@ contacts as (
 
 customers as (
     select * from {{ ref('dim_customers') }}
+    -- depends_on: {{ ref('input_incremental_scope__value_customers') }}
+    where {{ cx_metrics.in_scope('customer_id', 'input_incremental_scope__value_customers') }}
 ),
 
 dates as (
@@ -65,7 +70,9 @@ known_contacts as (
         contacts.is_handled,
         contacts.is_handled and contacts.handle_seconds >= {{ long_seconds }} as is_long
     from contacts
-    where contacts.is_known_customer
+    where
+        contacts.is_known_customer
+        and {{ cx_metrics.in_scope('contacts.customer_id', 'input_incremental_scope__value_customers') }}
 ),
 
 category_contacts as (
@@ -137,7 +144,9 @@ anchors as (
 reported_orders as (
     select orders.*
     from orders
-    where orders.ordered_at <= (select as_of.as_of from as_of)
+    where
+        orders.ordered_at <= (select as_of.as_of from as_of)
+        and {{ cx_metrics.in_scope('orders.customer_id', 'input_incremental_scope__value_customers') }}
 ),
 
 windowed as (

@@ -1,0 +1,38 @@
+{{ config(schema='build_scope') }}
+
+{#-
+    The customer ids an incremental build rebuilds in dim_customers
+    (macros/incremental/incremental.sql): the customers loaded again, and the
+    customer of every copy of a call, ticket or order key a new row carries,
+    as the row is now and as it was (a row that moved to another customer, or
+    was quarantined or cleaned, can make an id an orphan or stop it being
+    one). Empty in a full build. In build_scope, a schema no report reads.
+-#}
+
+-- the refs of the incremental branch, which dbt's parse does not render
+-- depends_on: {{ ref('base_commerce__customers') }}
+-- depends_on: {{ ref('base_commerce__orders') }}
+-- depends_on: {{ ref('base_helpdesk__tickets') }}
+-- depends_on: {{ ref('base_telephony__calls') }}
+
+with
+
+{% if cx_metrics.new_loads_from() is not none %}
+
+affected as (
+    {{ cx_metrics.column_of_new_keys(ref('base_commerce__customers'), 'customer_id', 'customer_id') }}
+    union
+    {{ cx_metrics.column_of_new_keys(ref('base_telephony__calls'), 'call_id', 'customer_id') }}
+    union
+    {{ cx_metrics.column_of_new_keys(ref('base_helpdesk__tickets'), 'ticket_id', 'customer_id') }}
+    union
+    {{ cx_metrics.column_of_new_keys(ref('base_commerce__orders'), 'order_id', 'customer_id') }}
+)
+
+{{ cx_metrics.scope_keys('customer_id', 'affected') }}
+
+{% else %}
+
+{{ cx_metrics.empty_scope('customer_id') }}
+
+{% endif %}

@@ -1,0 +1,133 @@
+{{ config(schema='build_scope') }}
+
+{#-
+    The customers whose rows an incremental build rebuilds in
+    input_customer_value_windows (macros/incremental/incremental.sql):
+    - the customers of the rebuilt contacts, as they are now and as they were
+      (input_incremental_scope__customers);
+    - the customers dim_customers rebuilds (int_incremental_scope__customers):
+      loaded again, or named by a copy of a new order's key (an order that
+      moved to another customer changes both);
+    - the customers with an order, or a contact whose value window ends,
+      between the previous build's as_of and this one's: the reported orders
+      and the closed windows move with as_of;
+    - every customer when the no-contact rows change for all: a month's
+      window ends between the two as_of, or a rebuilt contact starts, or
+      started in the published build, in or before the first month with any
+      contact (the reported months start there).
+    Empty in a full build. In build_scope, a schema no report reads.
+-#}
+
+{%- set previous_outcomes = cx_metrics.previous_relation('fct_contact_outcomes', 'marts') %}
+{%- set window_days = var('value_window_days') %}
+
+-- the refs of the incremental branch, which dbt's parse does not render
+-- depends_on: {{ ref('dim_customers') }}
+-- depends_on: {{ ref('dim_dates') }}
+-- depends_on: {{ ref('fct_contacts') }}
+-- depends_on: {{ ref('input_incremental_scope__customers') }}
+-- depends_on: {{ ref('int_as_of') }}
+-- depends_on: {{ ref('int_incremental_scope__customers') }}
+-- depends_on: {{ ref('int_incremental_scope__contacts') }}
+-- depends_on: {{ ref('stg_commerce__orders') }}
+
+with
+
+{% if previous_outcomes is not none %}
+
+contacts as (
+    select
+        contact_id,
+        customer_id,
+        started_at,
+        started_date
+    from {{ ref('fct_contacts') }}
+),
+
+contact_scope as (
+    select contact_id from {{ ref('int_incremental_scope__contacts') }}
+),
+
+as_of_window as (
+    {{ cx_metrics.as_of_window_row() }}
+),
+
+first_contact_month as (
+    select cast({{ dbt.date_trunc('month', 'min(started_date)') }} as date) as month
+    from contacts
+),
+
+rebuilt_contact_dates as (
+    select contacts.started_date
+    from contacts
+    inner join contact_scope
+        on contacts.contact_id = contact_scope.contact_id
+    union all
+    select outcomes.started_date
+    from {{ previous_outcomes }} as outcomes
+    inner join contact_scope
+        on outcomes.contact_id = contact_scope.contact_id
+),
+
+first_month_changes as (
+    select count(*) as contacts
+    from rebuilt_contact_dates
+    cross join first_contact_month
+    where
+        first_contact_month.month is null
+        or cast({{ dbt.date_trunc('month', 'rebuilt_contact_dates.started_date') }} as date)
+        <= first_contact_month.month
+),
+
+month_windows_end as (
+    select count(*) as months
+    from {{ ref('dim_dates') }} as dates
+    cross join as_of_window
+    where
+        dates.date_day = dates.month_start
+        and {{ cx_metrics.in_as_of_window(
+            dbt.dateadd('day', window_days, 'cast(dates.month_start as ' ~ dbt.type_timestamp() ~ ')')
+        ) }}
+),
+
+every_customer as (
+    select customers.customer_id
+    from {{ ref('dim_customers') }} as customers
+    cross join first_month_changes
+    cross join month_windows_end
+    where first_month_changes.contacts > 0 or month_windows_end.months > 0
+),
+
+orders_in_as_of_window as (
+    select orders.customer_id
+    from {{ ref('stg_commerce__orders') }} as orders
+    cross join as_of_window
+    where {{ cx_metrics.in_as_of_window('orders.ordered_at') }}
+),
+
+windows_ending as (
+    select contacts.customer_id
+    from contacts
+    cross join as_of_window
+    where {{ cx_metrics.in_as_of_window(dbt.dateadd('day', window_days, 'contacts.started_at')) }}
+),
+
+affected as (
+    select customer_id from {{ ref('input_incremental_scope__customers') }}
+    union
+    select customer_id from {{ ref('int_incremental_scope__customers') }}
+    union
+    select customer_id from orders_in_as_of_window
+    union
+    select customer_id from windows_ending
+    union
+    select customer_id from every_customer
+)
+
+{{ cx_metrics.scope_keys('customer_id', 'affected') }}
+
+{% else %}
+
+{{ cx_metrics.empty_scope('customer_id') }}
+
+{% endif %}
