@@ -60,6 +60,15 @@
         and {{ cx_metrics.staged_key(key_column) }} is not null
 {%- endmacro %}
 
+{#- The staged `column` of every copy, in a base model, of a key its new rows carry: as each copy is now and as it was. -#}
+{% macro column_of_new_keys(relation, key_column, column) -%}
+    select {{ cx_metrics.staged_key('copies.' ~ column) }} as {{ column }}
+    from {{ relation }} as copies
+    where {{ cx_metrics.staged_key('copies.' ~ key_column) }} in (
+        {{ cx_metrics.new_keys(relation, key_column) }}
+    )
+{%- endmacro %}
+
 {#
     The rows of a base model an incremental build rebuilds: every copy of a key
     that a new row carries, and the new rows themselves (a row without a key is
