@@ -19,7 +19,8 @@ Day 1 (extracted 2026-08-29 21:00; as_of becomes 2026-08-29 20:00, order O12):
 - T50 (customer C3), created and solved on 2026-08-14 (pitfall 4);
 - T61 (C1, setup, 2026-08-23 02:00 UTC = 08-22 19:00 local) and L62 (C1, billing,
   2026-08-23 14:00): handled, their 7-day repeat windows still open: pending (pitfall 5);
-- O12: an order of C2 inside the 90-day window of C2's June contact L5 (pitfall 6).
+- O12: an order of C2 inside the 90-day window of C2's June contact L5 (pitfall 6);
+- C4, a customer created in May with no contact and no order (pitfall 6).
 
 Day 2 (extracted 2026-08-30 13:00; as_of 2026-08-30 12:00, ticket T62's update):
 - L20 re-extracted queued 07:30 UTC: the same UTC day, another local day (pitfalls 1, 7);
@@ -36,7 +37,8 @@ Day 2 (extracted 2026-08-30 13:00; as_of 2026-08-30 12:00, ticket T62's update):
   evaluable (pitfall 5);
 - O10, O11: orders of C1 on 2026-08-30 08:00 and 10:00; as_of passes 2026-08-30 00:00 and
   09:00: the 90-day windows of C3's June no-contact anchor and of C1's June ticket T1 close
-  (pitfall 6).
+  (pitfall 6). C4's June no-contact window closes too: nothing else of C4 changes, so only
+  the rule "a month's window ended: every customer" rebuilds it.
 
 Day 3 (extracted 2026-08-31 23:00; as_of 2026-08-31 22:00, order O13):
 - T50 solved again (E54, E55, the ticket re-extracted): reopened once (pitfall 4);
@@ -79,6 +81,7 @@ HEADERS = {
     "created_at,solved_at,updated_at",
     "ticket_events": "event_id,ticket_id,event_at,event_type,agent_id,new_status,time_spent_seconds",
     "orders": "order_id,customer_id,product_id,ordered_at,quantity,amount",
+    "customers": "customer_id,created_at,segment,country",
     "survey_responses": "response_id,survey_type,customer_id,ticket_id,call_id,sent_at,responded_at,score,comment",
 }
 
@@ -124,6 +127,8 @@ DAYS: dict[int, tuple[str, dict[str, list[str]]]] = {
                 "E70,T50,2026-08-14 09:40:00,customer_reply,,,",  # moves to T62 on day 2
             ],
             "orders": ["O12,C2,P2,2026-08-29 20:00:00,1,30.00"],  # the day's latest business time
+            # no contact, no order: only its June no-contact window, closing on day 2 (pitfall 6)
+            "customers": ["C4,2026-05-02 10:00:00,consumer,FR"],
             "survey_responses": [
                 # rates L41, whose chain L40 re-roots on day 2 (pitfall 3)
                 "S41,csat,C2,,L41,2026-08-29 15:20:00,2026-08-29 15:30:00,4,",
@@ -443,14 +448,14 @@ def _check_day_2(db: Path) -> None:
 
     # 6. T1's window (to 08-30 09:00) closed: after = O10 (08:00, 50.00); O11 (10:00) is past it.
     # L1's connectivity window (to 13:00) is still open: after = O10 + O11 = 120.00.
-    # C3's June no-contact anchor (06-01 00:00, to 08-30 00:00) closed, no order in it.
+    # C3's and C4's June no-contact anchors (06-01 00:00, to 08-30 00:00) closed, no order in them.
     assert _window(db, "C1", "setup") == (datetime(2026, 6, 1, 9, 0), True, 99.0, 50.0)
     assert _window(db, "C1", "connectivity") == (datetime(2026, 6, 1, 13, 0), False, 99.0, 120.0)
     assert query(
         db,
         "select customer_id, month, is_window_closed, revenue_after from metric_inputs.input_customer_value_windows "
         "where cohort = 'no_contact'",
-    ) == [("C3", date(2026, 6, 1), True, 0.0)]
+    ) == [("C3", date(2026, 6, 1), True, 0.0), ("C4", date(2026, 6, 1), True, 0.0)]
 
 
 def _check_day_3(db: Path) -> None:

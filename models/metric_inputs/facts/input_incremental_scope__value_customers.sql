@@ -12,9 +12,9 @@
       between the previous build's as_of and this one's: the reported orders
       and the closed windows move with as_of;
     - every customer when the no-contact rows change for all: a month's
-      window ends between the two as_of, or a rebuilt contact starts, or
-      started in the published build, in or before the first month with any
-      contact (the reported months start there).
+      window ends between the two as_of, or the first month with any contact
+      (where the reported months start) is not the published build's: the
+      earliest of the other contacts and of the rebuilt ones as they were.
     Empty in a full build. In build_scope, a schema no report reads.
 -#}
 
@@ -52,16 +52,13 @@ as_of_window as (
     {{ cx_metrics.as_of_window_row() }}
 ),
 
-first_contact_month as (
-    select cast({{ dbt.date_trunc('month', 'min(started_date)') }} as date) as month
-    from contacts
-),
-
-rebuilt_contact_dates as (
+rebuilt_contact_dates_before as (
+    -- the contacts as the published build had them: the rebuilt ones as they were
     select contacts.started_date
     from contacts
-    inner join contact_scope
+    left join contact_scope
         on contacts.contact_id = contact_scope.contact_id
+    where contact_scope.contact_id is null
     union all
     select outcomes.started_date
     from {{ previous_outcomes }} as outcomes
@@ -69,14 +66,21 @@ rebuilt_contact_dates as (
         on outcomes.contact_id = contact_scope.contact_id
 ),
 
+first_month_now as (
+    select cast({{ dbt.date_trunc('month', 'min(started_date)') }} as date) as month
+    from contacts
+),
+
+first_month_before as (
+    select cast({{ dbt.date_trunc('month', 'min(started_date)') }} as date) as month
+    from rebuilt_contact_dates_before
+),
+
 first_month_changes as (
-    select count(*) as contacts
-    from rebuilt_contact_dates
-    cross join first_contact_month
-    where
-        first_contact_month.month is null
-        or cast({{ dbt.date_trunc('month', 'rebuilt_contact_dates.started_date') }} as date)
-        <= first_contact_month.month
+    select count(*) as changes
+    from first_month_now
+    cross join first_month_before
+    where first_month_now.month is distinct from first_month_before.month
 ),
 
 month_windows_end as (
@@ -95,7 +99,7 @@ every_customer as (
     from {{ ref('dim_customers') }} as customers
     cross join first_month_changes
     cross join month_windows_end
-    where first_month_changes.contacts > 0 or month_windows_end.months > 0
+    where first_month_changes.changes > 0 or month_windows_end.months > 0
 ),
 
 orders_in_as_of_window as (
