@@ -8,15 +8,17 @@
     three times: DuckDB materialises such a CTE, a copy of the whole event log
     with every column (issue 15); each subquery reads only the columns its CTE
     needs. An incremental build reads the few rebuilt tickets' events out of
-    the whole log once, into a materialized CTE the three read (issue 16).
+    the whole log once, into a materialized CTE the three read (issue 16), and
+    keeps those up to as_of in a second one: with the as_of subquery in the
+    same query as the scope, DuckDB misjudged the log's size and hashed its 85
+    million rows instead of the scope's tickets (at ten million contacts 57 s,
+    against 3 s).
 -#}
 {%- set reported_events_query -%}
     (
         select ticket_events.*
         from {{ ref('stg_helpdesk__ticket_events') }} as ticket_events
-        where
-            ticket_events.event_at <= (select as_of.as_of from {{ ref('int_as_of') }} as as_of)
-            and {{ cx_metrics.in_scope('ticket_events.ticket_id', 'int_incremental_scope__tickets') }}
+        where ticket_events.event_at <= (select as_of.as_of from {{ ref('int_as_of') }} as as_of)
     )
 {%- endset -%}
 {%- set read_once = cx_metrics.is_scoped() -%}
@@ -25,7 +27,17 @@
 with
 
 {% if read_once -%}
-reported_events as materialized {{ reported_events_query }},
+rebuilt_tickets_events as materialized (
+    select ticket_events.*
+    from {{ ref('stg_helpdesk__ticket_events') }} as ticket_events
+    where {{ cx_metrics.in_scope('ticket_events.ticket_id', 'int_incremental_scope__tickets') }}
+),
+
+reported_events as materialized (
+    select rebuilt_tickets_events.*
+    from rebuilt_tickets_events
+    where rebuilt_tickets_events.event_at <= (select as_of.as_of from {{ ref('int_as_of') }} as as_of)
+),
 
 {% endif -%}
 

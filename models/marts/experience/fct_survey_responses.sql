@@ -6,6 +6,8 @@
     itself, or the first call chain that names it as its case). Relationship
     responses carry only the customer.
 -#}
+{%- set responses_tickets_only = 'ticket_id in (select responses.ticket_id from responses)'
+    if cx_metrics.is_scoped() else 'true' -%}
 with
 
 responses as (
@@ -34,7 +36,11 @@ case_contacts as (
         contact_id,
         row_number() over (partition by ticket_id order by started_at, contact_id) as case_rank
     from contacts
-    where ticket_id is not null
+    where
+        ticket_id is not null
+        -- an incremental build ranks the contacts of the rebuilt responses' tickets only
+        -- (whole partitions: every contact of such a ticket)
+        and {{ responses_tickets_only }}
 ),
 
 attributed as (
