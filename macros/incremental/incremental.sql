@@ -41,6 +41,11 @@
     {{ return(is_incremental()) }}
 {%- endmacro %}
 
+{# True in a build that rebuilds only the affected rows of DuckDB's incremental models. #}
+{% macro is_scoped_build() -%}
+    {{ return(cx_metrics.new_loads_from() is not none and cx_metrics.incremental_materialization() == 'incremental') }}
+{%- endmacro %}
+
 {# True when this model adds to its table and only the affected rows are rebuilt. #}
 {% macro is_scoped() -%}
     {{ return(cx_metrics.new_loads_from() is not none and cx_metrics.adds_to_table()) }}
@@ -79,33 +84,53 @@
     reloaded ticket alone would rank first again). The same condition reads raw
     in the model and the model's own table in its pre-hook, whose columns are
     raw's.
+
+    With a `scope_model` (a base_incremental_scope__* model), its keys are the
+    affected ones, listed once with every spelling their copies have in raw
+    (`raw_<key>`, untrimmed): the model holds the new keys and every key of a row
+    whose `column` is a new key, so `also` is its business. Raw is then read by
+    its own ids, untrimmed (trimming 85 million ids is slow), and the base
+    table, in the pre-hook, by the trimmed `<key>__staged` it carries
+    (`own_table`). A row without a key then depends on nothing else (the base
+    model does not look its ticket up).
 #}
-{% macro affected_rows(source_name, table_name, key_column, also=[]) -%}
-    (
-        {{ cx_metrics.is_new_load() }}
-        or {{ cx_metrics.staged_key(key_column) }} in (
-            {{ cx_metrics.new_keys(source(source_name, table_name), key_column) }}
-        )
-        {%- for column, other_source, other_table, other_key in also %}
-        or {{ cx_metrics.staged_key(column) }} in (
-            {{ cx_metrics.new_keys(source(other_source, other_table), other_key) }}
-        )
-        or {{ cx_metrics.staged_key(key_column) }} in (
-            select {{ cx_metrics.staged_key(key_column) }}
-            from {{ source(source_name, table_name) }}
-            where {{ cx_metrics.staged_key(column) }} in (
-                {{ cx_metrics.new_keys(source(other_source, other_table), other_key) }}
+{% macro affected_rows(source_name, table_name, key_column, also=[], scope_model=none, own_table=false) -%}
+    {%- if scope_model is not none -%}
+        {%- set key = key_column ~ '__staged' if own_table else key_column -%}
+        {%- set scope_column = key_column if own_table else 'raw_' ~ key_column -%}
+        (
+            {{ cx_metrics.is_new_load() }}
+            or {{ key }} in (
+                select scope.{{ scope_column }} from {{ ref(scope_model) }} as scope
             )
         )
-        {%- endfor %}
-    )
+    {%- else -%}
+        (
+            {{ cx_metrics.is_new_load() }}
+            or {{ cx_metrics.staged_key(key_column) }} in (
+                {{ cx_metrics.new_keys(source(source_name, table_name), key_column) }}
+            )
+            {%- for column, other_source, other_table, other_key in also %}
+            or {{ cx_metrics.staged_key(column) }} in (
+                {{ cx_metrics.new_keys(source(other_source, other_table), other_key) }}
+            )
+            or {{ cx_metrics.staged_key(key_column) }} in (
+                select {{ cx_metrics.staged_key(key_column) }}
+                from {{ source(source_name, table_name) }}
+                where {{ cx_metrics.staged_key(column) }} in (
+                    {{ cx_metrics.new_keys(source(other_source, other_table), other_key) }}
+                )
+            )
+            {%- endfor %}
+        )
+    {%- endif -%}
 {%- endmacro %}
 
 {# A base model's pre-hook: in a scoped build, delete the rows its select rebuilds. #}
-{% macro delete_affected_rows(source_name, table_name, key_column, also=[]) -%}
+{% macro delete_affected_rows(source_name, table_name, key_column, also=[], scope_model=none) -%}
     {%- if cx_metrics.is_scoped() -%}
         delete from {{ this }}
-        where {{ cx_metrics.affected_rows(source_name, table_name, key_column, also) }}
+        where {{ cx_metrics.affected_rows(source_name, table_name, key_column, also, scope_model, own_table=true) }}
     {%- else -%}
         {{ cx_metrics.delete_when_unscoped() }}
     {%- endif -%}
@@ -127,25 +152,29 @@
     The hook is Jinja text rendered when the model runs (is_incremental() is
     false while dbt parses), naming its arguments literally.
 #}
-{% macro base_model_config(source_name, table_name, key_column, also=[]) -%}
+{% macro base_model_config(source_name, table_name, key_column, also=[], scope_model=none) -%}
     {{ config(
         materialized=cx_metrics.incremental_materialization(),
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ cx_metrics.delete_affected_rows(" ~ ([source_name, table_name, key_column, also] | map('tojson') | join(', ')) ~ ") }}",
+        pre_hook="{{ cx_metrics.delete_affected_rows(" ~ (([source_name, table_name, key_column, also] + ([scope_model] if scope_model else [])) | map('tojson') | join(', ')) ~ ") }}",
+        meta={'cx_rebuilt_by': {'key': key_column, 'source': [source_name, table_name], 'scope_model': scope_model}},
     ) }}
 {%- endmacro %}
 
 {# The rows of a raw table a base model reads: all of them, or in a scoped build the affected ones. #}
-{% macro base_rows(source_name, table_name, key_column, also=[]) -%}
-    {#- every raw table the condition may read is a dependency, scoped or not -#}
+{% macro base_rows(source_name, table_name, key_column, also=[], scope_model=none) -%}
+    {#- every relation the condition may read is a dependency, scoped or not -#}
     {%- for column, other_source, other_table, other_key in also -%}
         {%- do source(other_source, other_table) -%}
     {%- endfor -%}
+    {%- if scope_model is not none -%}
+        {%- do ref(scope_model) -%}
+    {%- endif -%}
     {%- if cx_metrics.is_scoped() -%}
         (
             select * from {{ source(source_name, table_name) }}
-            where {{ cx_metrics.affected_rows(source_name, table_name, key_column, also) }}
+            where {{ cx_metrics.affected_rows(source_name, table_name, key_column, also, scope_model) }}
         )
     {%- else -%}
         {{ source(source_name, table_name) }}
@@ -165,6 +194,7 @@
         incremental_strategy='append',
         on_schema_change='fail',
         pre_hook="{{ cx_metrics.delete_in_scope(" ~ ([key_column, scope_model] | map('tojson') | join(', ')) ~ ") }}",
+        meta={'cx_rebuilt_by': {'key': key_column, 'scope_model': scope_model}},
     ) }}
 {%- endmacro %}
 

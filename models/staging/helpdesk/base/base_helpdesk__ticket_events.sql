@@ -1,6 +1,10 @@
-{#- an event is affected by its own new rows and by its ticket's (macros/incremental/incremental.sql) -#}
+{#- an event is affected by its own new rows and by its ticket's; a scope model lists
+    the affected keys once (macros/incremental/incremental.sql) -#}
 {%- set reloaded_ticket = [('ticket_id', 'helpdesk', 'tickets', 'ticket_id')] -%}
-{{ cx_metrics.base_model_config('helpdesk', 'ticket_events', 'event_id', also=reloaded_ticket) }}
+{%- set scope_model = 'base_incremental_scope__ticket_events' -%}
+{{ cx_metrics.base_model_config(
+    'helpdesk', 'ticket_events', 'event_id', also=reloaded_ticket, scope_model=scope_model
+) }}
 
 {#-
     The one staging model that looks at another table: "an event dated before
@@ -17,7 +21,7 @@ with
 
 ranked as (
     {{ cx_metrics.ranked_copies(
-        cx_metrics.base_rows('helpdesk', 'ticket_events', 'event_id', also=reloaded_ticket),
+        cx_metrics.base_rows('helpdesk', 'ticket_events', 'event_id', also=reloaded_ticket, scope_model=scope_model),
         'event_id',
         '_loaded_at desc',
         source_table=('helpdesk', 'ticket_events')
@@ -55,8 +59,12 @@ normalised as (
         {{ cx_metrics.enum_value('status_map', 'source.new_status') }} as new_status__normalised,
         tickets.created_at as ticket_created_at
     from source
+    -- a row without a key is quarantined whatever its ticket: it never looks it up,
+    -- so a ticket loaded again leaves it as it is (macros/incremental/incremental.sql)
     left join tickets
-        on source.ticket_id__staged = tickets.ticket_id
+        on
+            source.ticket_id__staged = tickets.ticket_id
+            and source.event_id__staged is not null
     left join event_type_map
         on {{ cx_metrics.enum_key('source.event_type') }} = event_type_map.raw_value
     left join status_map
