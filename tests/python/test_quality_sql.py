@@ -17,7 +17,7 @@ from cx_metrics import load as load_mod
 from cx_metrics.pipeline import BuildOptions, build
 from cx_metrics.quality import marts, raw, staging
 from cx_metrics.quality.runner import QualityRun
-from cx_metrics.quality.sql import DuckDBQualityRun
+from cx_metrics.quality.sql import SCOPED_ROWS_SCHEMA, DuckDBQualityRun
 from quality_helpers import fixture_folder
 
 pytestmark = pytest.mark.filterwarnings("ignore")
@@ -138,3 +138,8 @@ def test_staging_checks_of_an_incremental_build_read_the_affected_keys(built: Pa
     # only later loads are new (calls carry none of their keys): no call is read
     assert calls < max(seqs.values())
     assert unique_calls(max(seqs.values())) == ("pass", 0)
+    # the filtered rows were written once for the checks and are gone with them
+    con = duckdb.connect(str(copy), read_only=True)
+    schemas = {r[0] for r in con.execute("select schema_name from information_schema.schemata").fetchall()}
+    con.close()
+    assert "raw" in schemas and SCOPED_ROWS_SCHEMA not in schemas
