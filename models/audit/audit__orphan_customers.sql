@@ -1,13 +1,18 @@
 {#-
     Activity rows naming a customer_id that the customers table lacks. They are
     kept (the customer is unknown, not the contact) and listed here, one row
-    each, so the count is visible and traceable.
+    each, so the count is visible and traceable. An incremental build rebuilds
+    the ids in base_incremental_scope__customers (an activity row's customer
+    decides whether it is listed, and under which id).
 -#}
+{{ cx_metrics.scoped_model_config('customer_id', 'base_incremental_scope__customers') }}
 
 with
 
 customers as (
     select customer_id from {{ ref('stg_commerce__customers') }}
+    -- depends_on: {{ ref('base_incremental_scope__customers') }}
+    where {{ cx_metrics.in_scope('customer_id', 'base_incremental_scope__customers') }}
 ),
 
 activity as (
@@ -16,6 +21,7 @@ activity as (
         call_id as record_key,
         customer_id
     from {{ ref('stg_telephony__calls') }}
+    where {{ cx_metrics.in_scope('customer_id', 'base_incremental_scope__customers') }}
 
     union all
 
@@ -24,6 +30,7 @@ activity as (
         ticket_id as record_key,
         customer_id
     from {{ ref('stg_helpdesk__tickets') }}
+    where {{ cx_metrics.in_scope('customer_id', 'base_incremental_scope__customers') }}
 
     union all
 
@@ -32,6 +39,7 @@ activity as (
         response_id as record_key,
         customer_id
     from {{ ref('stg_surveys__survey_responses') }}
+    where {{ cx_metrics.in_scope('customer_id', 'base_incremental_scope__customers') }}
 
     union all
 
@@ -40,6 +48,7 @@ activity as (
         order_id as record_key,
         customer_id
     from {{ ref('stg_commerce__orders') }}
+    where {{ cx_metrics.in_scope('customer_id', 'base_incremental_scope__customers') }}
 ),
 
 orphans as (

@@ -2,31 +2,31 @@
     One row per customer id the business knows, plus one per id that calls,
     tickets or orders name but `customers` lacks (orphans: unknown customers,
     kept so every fact's customer_id joins). An incremental build rebuilds the
-    ids in int_incremental_scope__customers.
+    ids in base_incremental_scope__customers.
 -#}
-{{ cx_metrics.scoped_model_config('customer_id', 'int_incremental_scope__customers') }}
+{{ cx_metrics.scoped_model_config('customer_id', 'base_incremental_scope__customers') }}
 
 with
 
 customers as (
     select * from {{ ref('stg_commerce__customers') }}
-    -- depends_on: {{ ref('int_incremental_scope__customers') }}
-    where {{ cx_metrics.in_scope('customer_id', 'int_incremental_scope__customers') }}
+    -- depends_on: {{ ref('base_incremental_scope__customers') }}
+    where {{ cx_metrics.in_scope('customer_id', 'base_incremental_scope__customers') }}
 ),
 
 calls as (
     select * from {{ ref('stg_telephony__calls') }}
-    where {{ cx_metrics.in_scope('customer_id', 'int_incremental_scope__customers') }}
+    where {{ cx_metrics.in_scope('customer_id', 'base_incremental_scope__customers') }}
 ),
 
 tickets as (
     select * from {{ ref('stg_helpdesk__tickets') }}
-    where {{ cx_metrics.in_scope('customer_id', 'int_incremental_scope__customers') }}
+    where {{ cx_metrics.in_scope('customer_id', 'base_incremental_scope__customers') }}
 ),
 
 orders as (
     select * from {{ ref('stg_commerce__orders') }}
-    where {{ cx_metrics.in_scope('customer_id', 'int_incremental_scope__customers') }}
+    where {{ cx_metrics.in_scope('customer_id', 'base_incremental_scope__customers') }}
 ),
 
 referenced_ids as (

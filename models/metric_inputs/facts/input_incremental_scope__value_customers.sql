@@ -5,7 +5,7 @@
     input_customer_value_windows (macros/incremental/incremental.sql):
     - the customers of the rebuilt contacts, as they are now and as they were
       (input_incremental_scope__customers);
-    - the customers dim_customers rebuilds (int_incremental_scope__customers):
+    - the customers dim_customers rebuilds (base_incremental_scope__customers):
       loaded again, or named by a copy of a new order's key (an order that
       moved to another customer changes both);
     - the customers with an order, or a contact whose value window ends,
@@ -27,7 +27,7 @@
 -- depends_on: {{ ref('fct_contacts') }}
 -- depends_on: {{ ref('input_incremental_scope__customers') }}
 -- depends_on: {{ ref('int_as_of') }}
--- depends_on: {{ ref('int_incremental_scope__customers') }}
+-- depends_on: {{ ref('base_incremental_scope__customers') }}
 -- depends_on: {{ ref('int_incremental_scope__contacts') }}
 -- depends_on: {{ ref('stg_commerce__orders') }}
 
@@ -119,7 +119,7 @@ windows_ending as (
 affected as (
     select customer_id from {{ ref('input_incremental_scope__customers') }}
     union
-    select customer_id from {{ ref('int_incremental_scope__customers') }}
+    select customer_id from {{ ref('base_incremental_scope__customers') }}
     union
     select customer_id from orders_in_as_of_window
     union
