@@ -43,6 +43,9 @@ Day 2 (extracted 2026-08-30 13:00; as_of 2026-08-30 12:00, ticket T62's update):
 Day 3 (extracted 2026-08-31 23:00; as_of 2026-08-31 22:00, order O13):
 - T50 solved again (E54, E55, the ticket re-extracted): reopened once (pitfall 4);
 - the fixture's survey S2 re-extracted with another score (pitfall 1);
+- S90, a survey on T62 by C90, a customer nobody else names: an orphan that only a
+  survey response brings (audit__orphan_customers rebuilds the customers of every new
+  call, ticket, survey response and order key);
 - T50's events are rebuilt with it: E70's copy on T50 stays superseded, not ranked alone
   among T50's events and kept beside the copy on T62 (pitfall 1);
 - L62's window closes: evaluable, repeated (pitfall 5);
@@ -185,7 +188,10 @@ DAYS: dict[int, tuple[str, dict[str, list[str]]]] = {
             ],
             "orders": ["O13,C3,P1,2026-08-31 22:00:00,1,40.00"],  # the day's latest business time
             # the fixture's S2 (NPS 9) re-extracted with another score (pitfall 1)
-            "survey_responses": ["S2,NPS,C1,,L1,2026-06-01 13:10:00,2026-06-09 09:00:00,6,changed"],
+            "survey_responses": [
+                "S2,NPS,C1,,L1,2026-06-01 13:10:00,2026-06-09 09:00:00,6,changed",
+                "S90,csat,C90,T62,,2026-08-31 10:00:00,2026-08-31 10:30:00,4,",  # an unknown customer
+            ],
         },
     ),
 }
@@ -465,6 +471,11 @@ def _check_day_3(db: Path) -> None:
     assert _one(
         db, "select score, nps_bucket, contact_id from marts.fct_survey_responses where response_id = 'S2'"
     ) == (6, "detractor", "call:L1")
+
+    # S90's customer C90 is unknown: listed as an orphan (no call, ticket or order names C90)
+    assert query(
+        db, "select source_table, record_key from audit.audit__orphan_customers where customer_id = 'C90'"
+    ) == [("survey_responses", "S90")]
 
     # 1. T50 reloaded: E70 stays on T62, where its latest copy put it
     assert query(db, "select ticket_id from staging.stg_helpdesk__ticket_events where event_id = 'E70'") == [
