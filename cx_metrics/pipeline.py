@@ -572,6 +572,8 @@ def check_layer(layer: str, database: Path, options: BuildOptions, run_id: str |
     """
     run = _Run(options, run_id)
     run.ledger = published_ledger(database)  # raw checks: the rows of its unbuilt loads
+    # staging checks: the affected keys' rows when the build is incremental, as in build()
+    run.plan = plan_build(database, options, run.ledger)
     outcome = "error"  # an exception other than failing checks
     try:
         run.quality = run.start_quality()

@@ -7,6 +7,7 @@ each layer (dbt writes it next)."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import duckdb
@@ -14,7 +15,7 @@ import pytest
 
 from cx_metrics import ledger, sources
 from cx_metrics import load as load_mod
-from cx_metrics.pipeline import BuildOptions, build
+from cx_metrics.pipeline import BuildOptions, build, check_layer
 from cx_metrics.quality import marts, raw, staging
 from cx_metrics.quality.runner import QualityRun
 from cx_metrics.quality.sql import SCOPED_ROWS_SCHEMA, DuckDBQualityRun
@@ -143,3 +144,38 @@ def test_staging_checks_of_an_incremental_build_read_the_affected_keys(built: Pa
     schemas = {r[0] for r in con.execute("select schema_name from information_schema.schemata").fetchall()}
     con.close()
     assert "raw" in schemas and SCOPED_ROWS_SCHEMA not in schemas
+
+
+def test_check_layer_reads_the_affected_keys_as_the_build_does(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scheduler's asset checks (check_layer, cx_metrics.orchestration) plan the build
+    as `cx-metrics build` does: with an unbuilt append that re-extracts call L4, the checks
+    of stg_telephony__calls read L4's row only, and every call without unbuilt loads."""
+    copy = tmp_path / "wh.duckdb"
+    copy.write_bytes(built.read_bytes())
+    header, *rows = (REPO / "tests" / "fixtures" / "raw" / "calls.csv").read_text().splitlines()
+    day = tmp_path / "day"
+    day.mkdir()
+    (day / "calls.csv").write_text("\n".join([header, *[r for r in rows if r.startswith("L4,")]]) + "\n")
+    monkeypatch.setenv("CX_DUCKDB_PATH", str(copy))
+    load_mod.load(day, append=True, progress=lambda m: None)
+    options = BuildOptions(dirt_threshold=0.6, reports_dir=tmp_path / "reports", progress=lambda m: None)
+
+    def unique_calls(options: BuildOptions) -> int | None:
+        result = check_layer("staging", copy, options)
+        (unique,) = [
+            r
+            for r in result.results
+            if r.table == "staging.stg_telephony__calls"
+            and r.expectation == "expect_column_values_to_be_unique"
+        ]
+        return unique.element_count
+
+    assert unique_calls(options) == 1
+    # a --full-refresh build checks every call
+    con = duckdb.connect(str(copy), read_only=True)
+    calls = con.execute("select count(*) from staging.stg_telephony__calls").fetchall()[0][0]
+    con.close()
+    assert calls > 1
+    assert unique_calls(dataclasses.replace(options, full_refresh=True)) == calls
