@@ -24,7 +24,10 @@ from read_csv('__SEEDS__/queue_categories.csv', header = true, all_varchar = tru
 -- Clean call legs: the latest copy of each raw call_id, when it is possible.
 create or replace temp table floor_calls as
 with winners as (
-    select *
+    -- only the columns used below: `select *` carried every raw column through the window
+    select
+        call_id, parent_call_id, customer_id, ticket_id, direction, disposition, queue, transferred,
+        queued_at, answered_at, ended_at, talk_seconds, hold_seconds, acw_seconds, _loaded_at
     from raw.calls
     where call_id is not null and trim(call_id) <> ''
     qualify row_number() over (partition by call_id order by _loaded_at desc) = 1
@@ -50,7 +53,7 @@ where not coalesce(w.talk_seconds < 0 or w.hold_seconds < 0 or w.acw_seconds < 0
 -- Clean tickets: latest updated_at, then _loaded_at, wins.
 create or replace temp table floor_tickets as
 with winners as (
-    select *
+    select ticket_id, customer_id, channel, category, created_at, solved_at, updated_at, _loaded_at
     from raw.tickets
     where ticket_id is not null and trim(ticket_id) <> ''
     qualify row_number() over (partition by ticket_id order by updated_at desc, _loaded_at desc) = 1
@@ -104,7 +107,7 @@ where w.event_at is not null
 
 create or replace temp table floor_surveys as
 with winners as (
-    select *
+    select response_id, survey_type, ticket_id, call_id, responded_at, score, _loaded_at
     from raw.survey_responses
     where response_id is not null and trim(response_id) <> ''
     qualify row_number() over (partition by response_id order by _loaded_at desc) = 1
