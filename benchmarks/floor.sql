@@ -107,7 +107,7 @@ where w.event_at is not null
 
 create or replace temp table floor_surveys as
 with winners as (
-    select response_id, survey_type, ticket_id, call_id, responded_at, score, _loaded_at
+    select response_id, survey_type, ticket_id, call_id, sent_at, responded_at, score, _loaded_at
     from raw.survey_responses
     where response_id is not null and trim(response_id) <> ''
     qualify row_number() over (partition by response_id order by _loaded_at desc) = 1
