@@ -151,7 +151,7 @@ def test_check_layer_reads_the_affected_keys_as_the_build_does(
 ) -> None:
     """The scheduler's asset checks (check_layer, cx_metrics.orchestration) plan the build
     as `cx-metrics build` does: with an unbuilt append that re-extracts call L4, the checks
-    of stg_telephony__calls read L4's row only, and every call without unbuilt loads."""
+    of stg_telephony__calls read L4's row only, and every call on --full-refresh."""
     copy = tmp_path / "wh.duckdb"
     copy.write_bytes(built.read_bytes())
     header, *rows = (REPO / "tests" / "fixtures" / "raw" / "calls.csv").read_text().splitlines()
