@@ -129,7 +129,7 @@ work_summary as (
         sum(case when event_type = 'agent_reply' then 1 else 0 end) as agent_reply_count,
         sum(
             case
-                when event_type in ('agent_reply', 'internal_note') then coalesce(time_spent_seconds, 0)
+                when {{ cx_metrics.is_agent_work_event() }} then coalesce(time_spent_seconds, 0)
                 else 0
             end
         ) as work_seconds

@@ -1,6 +1,7 @@
 {#-
     Agent workload per reporting-timezone day: answered legs (by day of
-    queued_at), ticket work (by day of the event) and its cost.
+    queued_at), ticket work (by day of the event: int_ticket_agent_days) and
+    its cost.
 -#}
 with
 
@@ -8,20 +9,12 @@ call_legs as (
     select * from {{ ref('fct_call_legs') }}
 ),
 
-ticket_events as (
-    select * from {{ ref('stg_helpdesk__ticket_events') }}
-),
-
-tickets as (
-    select * from {{ ref('fct_tickets') }}
+ticket_agent_days as (
+    select * from {{ ref('int_ticket_agent_days') }}
 ),
 
 agents as (
     select * from {{ ref('dim_agents') }}
-),
-
-as_of as (
-    select * from {{ ref('int_as_of') }}
 ),
 
 leg_days as (
@@ -38,29 +31,14 @@ leg_days as (
     group by queued_date, agent_id
 ),
 
-agent_ticket_events as (
-    select
-        {{ cx_metrics.reporting_date('ticket_events.event_at') }} as date_day,
-        ticket_events.agent_id,
-        ticket_events.ticket_id,
-        ticket_events.event_type,
-        ticket_events.time_spent_seconds
-    from ticket_events
-    inner join tickets
-        on ticket_events.ticket_id = tickets.ticket_id
-    where
-        ticket_events.agent_id is not null
-        and ticket_events.event_at <= (select as_of.as_of from as_of)
-        and ticket_events.event_type in ('agent_reply', 'internal_note')
-),
-
 ticket_days as (
+    -- one row per ticket, agent and day: the tickets handled are the rows that replied
     select
         date_day,
         agent_id,
-        count(distinct case when event_type = 'agent_reply' then ticket_id end) as tickets_handled,
-        sum(coalesce(time_spent_seconds, 0)) as ticket_work_seconds
-    from agent_ticket_events
+        sum(case when has_agent_reply then 1 else 0 end) as tickets_handled,
+        sum(ticket_work_seconds) as ticket_work_seconds
+    from ticket_agent_days
     group by date_day, agent_id
 ),
 
