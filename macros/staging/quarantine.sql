@@ -66,24 +66,48 @@
 {%- endmacro %}
 
 {#
-    The body of a quarantine model: one row per impossible raw row, with the
-    source table, the row's key, the reason code and the raw row as JSON.
-    The raw columns are the ones the source's YAML declares (read from the
-    graph, in their declared order): the model depends on its base model only,
-    the one relation it reads.
+    A quarantine model (its config and its body): one row per impossible raw
+    row, with the source table, the row's key (null when it has none: a blank
+    key is no key), the reason code and the raw row as JSON. The raw columns are
+    the ones the source's YAML declares (read from the graph, in their declared
+    order).
+
+    On DuckDB it is incremental and rebuilt with its base model (issue 16): in
+    a scoped build the pre-hook deletes the quarantine rows of every key the
+    base model rebuilt, and the select adds back the rebuilt rows that are
+    still impossible (`quarantine_rebuilt_rows`). A row without a key is its
+    own: a new one is added, an old one stays (its null record_key matches no
+    key). `scope_model` is the base model's, when it has one.
 #}
-{% macro quarantine_rows(base_model, source_name, table_name, key_column) -%}
+{% macro quarantine_rows(base_model, source_name, table_name, key_column, scope_model=none) -%}
+    {{ config(
+        schema='quarantine',
+        materialized=cx_metrics.incremental_materialization(),
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ cx_metrics.delete_quarantined_keys(" ~ (([base_model, key_column] + ([scope_model] if scope_model else [])) | map('tojson') | join(', ')) ~ ") }}",
+    ) }}
+    {%- if scope_model is not none -%}
+        {#- read in a scoped build only; a dependency always -#}
+        {%- do ref(scope_model) -%}
+    {%- endif -%}
     {%- set column_names = cx_metrics.declared_columns(source_name, table_name) -%}
 with
 
 base as (
     select * from {{ ref(base_model) }}
+    {%- if cx_metrics.is_scoped() %}
+    where {{ cx_metrics.quarantine_rebuilt_rows(base_model, key_column, scope_model) }}
+    {%- endif %}
 ),
 
 quarantined as (
     select
         '{{ table_name }}' as source_table,
-        cast({{ key_column }} as {{ dbt.type_string() }}) as record_key,
+        case
+            when {{ cx_metrics.is_blank(key_column) }} then null
+            else cast({{ key_column }} as {{ dbt.type_string() }})
+        end as record_key,
         _quarantine_reason as reason_code,
         {{ cx_metrics.row_as_json(column_names) if column_names else "cast(null as " ~ dbt.type_string() ~ ")" }} as raw_row,
         _loaded_at
@@ -92,4 +116,39 @@ quarantined as (
 )
 
 select * from quarantined
+{%- endmacro %}
+
+{#
+    The rows of a base model that a scoped build rebuilt, read from the base
+    model itself (after its build): the new rows and every copy of their keys
+    (base_rows), or, for a base model with a scope model, the new rows and the
+    scope's keys (affected_rows).
+#}
+{% macro quarantine_rebuilt_rows(base_model, key_column, scope_model=none) -%}
+    {%- if scope_model is not none -%}
+        {{ cx_metrics.affected_rows(none, none, key_column, scope_model=scope_model, own_table=true) }}
+    {%- else -%}
+        (
+            {{ cx_metrics.is_new_load() }}
+            or {{ cx_metrics.staged_key(key_column) }} in (
+                select {{ cx_metrics.staged_key('new_rows.' ~ key_column) }}
+                from {{ ref(base_model) }} as new_rows
+                where {{ cx_metrics.is_new_load('new_rows._load_seq') }}
+            )
+        )
+    {%- endif -%}
+{%- endmacro %}
+
+{# A quarantine model's pre-hook: in a scoped build, delete the rows of the keys its base model rebuilt. #}
+{% macro delete_quarantined_keys(base_model, key_column, scope_model=none) -%}
+    {%- if cx_metrics.is_scoped() -%}
+        delete from {{ this }}
+        where record_key in (
+            select cast(rebuilt.{{ key_column }} as {{ dbt.type_string() }})
+            from {{ ref(base_model) }} as rebuilt
+            where {{ cx_metrics.quarantine_rebuilt_rows(base_model, key_column, scope_model) }}
+        )
+    {%- else -%}
+        {{ cx_metrics.delete_when_unscoped() }}
+    {%- endif -%}
 {%- endmacro %}

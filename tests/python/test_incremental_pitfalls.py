@@ -33,6 +33,7 @@ Day 2 (extracted 2026-08-30 13:00; as_of 2026-08-30 12:00, ticket T62's update):
 - L77 re-extracted without a ticket: S77 rates no contact any more (pitfall 1);
 - E53 reopens T50 sixteen days after its solve, by an event only (pitfall 4);
 - E70, a customer reply on T50 on day 1, re-extracted on T62 (pitfall 1);
+- an event whose id is blank ("  "): quarantined as missing_key;
 - T62 (C1, billing, 2026-08-30 11:00) repeats L62 within 7 days; T61's window closed:
   evaluable (pitfall 5);
 - O10, O11: orders of C1 on 2026-08-30 08:00 and 10:00; as_of passes 2026-08-30 00:00 and
@@ -43,6 +44,8 @@ Day 2 (extracted 2026-08-30 13:00; as_of 2026-08-30 12:00, ticket T62's update):
 Day 3 (extracted 2026-08-31 23:00; as_of 2026-08-31 22:00, order O13):
 - T50 solved again (E54, E55, the ticket re-extracted): reopened once (pitfall 4);
 - the fixture's survey S2 re-extracted with another score (pitfall 1);
+- another event with the blank id "  ": quarantined too, and day 2's stays (a row without
+  a key is its own: the quarantine's rebuild never deletes a key that is blank);
 - S90, a survey on T62 by C90, a customer nobody else names: an orphan that only a
   survey response brings (audit__orphan_customers rebuilds the customers of every new
   call, ticket, survey response and order key);
@@ -169,6 +172,7 @@ DAYS: dict[int, tuple[str, dict[str, list[str]]]] = {
             "ticket_events": [
                 "E53,T50,2026-08-30 10:00:00,status_change,,open,",
                 "E70,T62,2026-08-30 11:30:00,customer_reply,,,",  # re-extracted on another ticket
+                '"  ",T50,2026-08-30 10:30:00,customer_reply,,,',  # a blank key: missing_key
             ],
             "orders": [
                 "O10,C1,P1,2026-08-30 08:00:00,1,50.00",
@@ -185,6 +189,8 @@ DAYS: dict[int, tuple[str, dict[str, list[str]]]] = {
             "ticket_events": [
                 "E54,T50,2026-08-31 15:00:00,agent_reply,A2,,200",
                 "E55,T50,2026-08-31 16:00:00,status_change,A2,solved,",
+                # the same blank key again: quarantined beside day 2's, which stays
+                '"  ",T50,2026-08-31 15:30:00,customer_reply,,,',
             ],
             "orders": ["O13,C3,P1,2026-08-31 22:00:00,1,40.00"],  # the day's latest business time
             # the fixture's S2 (NPS 9) re-extracted with another score (pitfall 1)

@@ -1,3 +1,1 @@
-{{ config(schema='quarantine', materialized='table') }}
-
 {{ cx_metrics.quarantine_rows('base_commerce__customers', 'commerce', 'customers', 'customer_id') }}

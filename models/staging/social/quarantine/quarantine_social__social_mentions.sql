@@ -1,3 +1,1 @@
-{{ config(schema='quarantine', materialized='table') }}
-
 {{ cx_metrics.quarantine_rows('base_social__social_mentions', 'social', 'social_mentions', 'mention_id') }}

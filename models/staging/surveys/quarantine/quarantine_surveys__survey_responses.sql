@@ -1,3 +1,1 @@
-{{ config(schema='quarantine', materialized='table') }}
-
 {{ cx_metrics.quarantine_rows('base_surveys__survey_responses', 'surveys', 'survey_responses', 'response_id') }}

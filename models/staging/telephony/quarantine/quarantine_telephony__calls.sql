@@ -1,3 +1,1 @@
-{{ config(schema='quarantine', materialized='table') }}
-
 {{ cx_metrics.quarantine_rows('base_telephony__calls', 'telephony', 'calls', 'call_id') }}

@@ -1,3 +1,1 @@
-{{ config(schema='quarantine', materialized='table') }}
-
 {{ cx_metrics.quarantine_rows('base_workforce__agents', 'workforce', 'agents', 'agent_id') }}
