@@ -11,8 +11,11 @@ unbuilt loads affect: macros/incremental/incremental.sql) only when all of these
   a source turning present changes rows no new load touches;
 - the build was not asked for --full-refresh.
 
-Then dbt gets `cx_new_loads_from` (the lowest unbuilt load_seq) and `cx_previous_as_of`
-(the published build's as_of); otherwise `--full-refresh`. The reason is said either way.
+Then dbt's process gets CX_NEW_LOADS_FROM (the lowest unbuilt load_seq) and
+CX_PREVIOUS_AS_OF (the published build's as_of), read by the models while dbt runs them
+(macros/incremental/incremental.sql); otherwise both empty and `--full-refresh`. Not
+--vars: a var that changes every day makes dbt parse the whole project again. The reason
+is said either way.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ SCOPE_SCHEMA = "build_scope"
 BUILD_STATE = "cx_build_state"
 # what a build's rows depend on besides the data: any change means a full rebuild
 PROJECT_INPUTS = ("dbt_project.yml", "models", "macros", "seeds")
+# what a scoped build tells dbt, as environment variables (macros/incremental/incremental.sql)
+SCOPE_ENV = ("CX_NEW_LOADS_FROM", "CX_PREVIOUS_AS_OF")
 
 
 @dataclass(frozen=True)
@@ -41,14 +46,14 @@ class Plan:
     new_loads_from: int | None = None
     previous_as_of: str | None = None
 
-    def dbt_vars(self, vars_text: str | None) -> str | None:
-        """The build's --vars with the scope added (unchanged for a full refresh)."""
+    def dbt_env(self) -> dict[str, str]:
+        """The environment variables of dbt's process that scope the build (empty: a full one)."""
         if not self.incremental:
-            return vars_text
-        return merged_vars(
-            vars_text,
-            {"cx_new_loads_from": self.new_loads_from, "cx_previous_as_of": self.previous_as_of},
-        )
+            return dict.fromkeys(SCOPE_ENV, "")
+        values = (self.new_loads_from, self.previous_as_of)
+        return {
+            name: "" if value is None else str(value) for name, value in zip(SCOPE_ENV, values, strict=True)
+        }
 
     def dbt_args(self) -> list[str]:
         return [] if self.incremental else ["--full-refresh"]

@@ -70,6 +70,8 @@ class BuildOptions:
     dbt_target_path: Path | None = field(default_factory=lambda: _env_path("CX_DBT_TARGET_PATH"))
     dbt_log_path: Path | None = field(default_factory=lambda: _env_path("CX_DBT_LOG_PATH"))
     reports_dir: Path = field(default_factory=lambda: _env_path("CX_REPORTS_DIR") or Path("reports"))
+    # environment variables of dbt's process: an incremental build's scope (Plan.dbt_env)
+    dbt_env: dict[str, str] = field(default_factory=dict)
     # Test hooks: called with the build file after the mart build, before mart checks;
     # and the dbt step itself (args, database, options) -> failing nodes.
     before_mart_checks: Callable[[Path], None] | None = None
@@ -176,7 +178,9 @@ def run_dbt_build(args: list[str], database: Path | None, options: BuildOptions)
     dbt's output is passed through line by line (progress on the terminal) and its
     tail kept, so an error before any node ran (e.g. a compilation error) is named too.
     """
-    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    # a scope left in the caller's environment never reaches a build that has none
+    scope = {**dict.fromkeys(incremental.SCOPE_ENV, ""), **options.dbt_env}
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **scope}
     if database is not None:
         env["CX_DUCKDB_PATH"] = str(database)
     _run_results(options).unlink(missing_ok=True)  # never report a previous run's failures
@@ -427,7 +431,7 @@ def build(options: BuildOptions | None = None) -> BuildResult:
             run.ledger = published_ledger(run.build_file)
             run.plan = plan_build(run.build_file, options, run.ledger, run.sources_present(run.build_file))
         options.progress(run.plan.message())
-        run.options = dataclasses.replace(options, vars=run.plan.dbt_vars(options.vars))
+        run.options = dataclasses.replace(options, dbt_env=run.plan.dbt_env())
         run.quality = quality  # a report is written from here on
         with run.step("raw checks"):
             run.check("raw", run.build_file)

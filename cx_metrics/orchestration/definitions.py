@@ -172,19 +172,22 @@ def _dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     dagster-dbt gives each dbt call a folder of its own under $DBT_TARGET_PATH and copies
     `$DBT_TARGET_PATH/partial_parse.msgpack` into it first; keeping the last call's file
     there lets dbt parse partially (a full parse took a third of a dbt step on the
-    fixtures; dbt parses in full anyway when the project, profile or env vars changed).
+    fixtures; dbt parses in full anyway when the project, profile or vars changed). The
+    build's scope goes to dbt as environment variables read only at run time (Plan.dbt_env),
+    so a new day's scope leaves the saved parse valid.
     """
     warehouse.require_duckdb()
     args = ["build"] if warehouse.unit_tests else ["build", "--exclude-resource-type", "unit_test"]
     plan = warehouse.plan(context)
     context.log.info(plan.message())
     args += plan.dbt_args()
-    if plan.incremental:
-        args += ["--vars", plan.dbt_vars(None)]
     cache = dbt_target_dir()  # target/dagster_dbt
     cache.mkdir(parents=True, exist_ok=True)
     with _environ(
-        CX_DUCKDB_PATH=str(warehouse.build_file), DBT_INDIRECT_SELECTION=indirect, DBT_TARGET_PATH=str(cache)
+        CX_DUCKDB_PATH=str(warehouse.build_file),
+        DBT_INDIRECT_SELECTION=indirect,
+        DBT_TARGET_PATH=str(cache),
+        **plan.dbt_env(),
     ):
         invocation = dbt.cli(args, context=context)
         yield from invocation.stream()

@@ -3,11 +3,17 @@
 
     The guarded build (cx_metrics/pipeline.py) decides whether a build can be
     incremental: the warehouse holds a published build of the same project and
-    vars, and the load ledger's unbuilt loads are all appends. Then it passes
-        cx_new_loads_from   the lowest load_seq no published build covered: the
+    vars, and the load ledger's unbuilt loads are all appends. Then it passes,
+    as environment variables of dbt's process,
+        CX_NEW_LOADS_FROM   the lowest load_seq no published build covered: the
                             raw rows with _load_seq >= it are the new ones;
-        cx_previous_as_of   the as_of of the published build (int_as_of).
-    Otherwise it passes neither and runs dbt with --full-refresh.
+        CX_PREVIOUS_AS_OF   the as_of of the published build (int_as_of).
+    Otherwise it sets both empty and runs dbt with --full-refresh. They are read
+    while dbt runs the nodes, never while it parses the project: a --vars value
+    that changes every day made dbt parse the whole project again on every build
+    (5 s), an environment variable read only at run time leaves its saved parse
+    valid. Parsing therefore sees the full build's branch of every model: a ref
+    that only the scoped branch makes needs a `-- depends_on:` line.
 
     What a new row affects comes from the loaded data, never from the wall
     clock. Raw is append-only between full reloads and keeps every copy of a
@@ -28,9 +34,19 @@
     {{ return('incremental' if target.type == 'duckdb' else 'table') }}
 {%- endmacro %}
 
+{# A setting of a scoped build (above), or none: unset, empty, or dbt parsing the project. #}
+{% macro scoped_build_setting(name) -%}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set value = env_var(name, '') -%}
+    {{ return(value if value != '' else none) }}
+{%- endmacro %}
+
 {# The lowest load_seq of the loads this build covers, or none (a full build). #}
 {% macro new_loads_from() -%}
-    {{ return(var('cx_new_loads_from', none)) }}
+    {%- set value = cx_metrics.scoped_build_setting('CX_NEW_LOADS_FROM') -%}
+    {{ return(none if value is none else value | int) }}
 {%- endmacro %}
 
 {# True when this model's table exists and it adds to it (never in a unit test, whose rows are given). #}
@@ -223,7 +239,7 @@
 
 {# The as_of of the published build this one adds to (a timestamp literal; null in a full build). #}
 {% macro previous_as_of() -%}
-    {%- set value = var('cx_previous_as_of', none) -%}
+    {%- set value = cx_metrics.scoped_build_setting('CX_PREVIOUS_AS_OF') -%}
     {%- if value is none -%}
         cast(null as {{ dbt.type_timestamp() }})
     {%- else -%}

@@ -7,7 +7,6 @@ of an otherwise incremental case and asserts the reason said on the terminal.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import duckdb
@@ -45,11 +44,7 @@ def test_appends_after_a_recorded_build_are_incremental_from_the_lowest_unbuilt_
     assert plan.incremental
     assert (plan.new_loads_from, plan.previous_as_of) == (7, "2026-06-28 23:30:00")
     assert plan.dbt_args() == []
-    assert json.loads(plan.dbt_vars("{reporting_timezone: Europe/Berlin}")) == {
-        "reporting_timezone": "Europe/Berlin",
-        "cx_new_loads_from": 7,
-        "cx_previous_as_of": "2026-06-28 23:30:00",
-    }
+    assert plan.dbt_env() == {"CX_NEW_LOADS_FROM": "7", "CX_PREVIOUS_AS_OF": "2026-06-28 23:30:00"}
     assert plan.message() == (
         "incremental build: the rows loads 7+ affect (previous as_of 2026-06-28 23:30:00)"
     )
@@ -86,7 +81,7 @@ def test_anything_else_is_a_full_build_with_its_reason(con, state, current, full
     assert not plan.incremental
     assert plan.reason == reason
     assert plan.dbt_args() == ["--full-refresh"]
-    assert plan.dbt_vars("{a: 1}") == "{a: 1}"  # unchanged
+    assert plan.dbt_env() == {"CX_NEW_LOADS_FROM": "", "CX_PREVIOUS_AS_OF": ""}  # no scope
     assert plan.message() == f"full build: {reason}"
 
 
