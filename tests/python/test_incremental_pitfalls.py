@@ -508,6 +508,10 @@ def _check_day_3(db: Path) -> None:
 
 
 CHECKS = {0: _check_day_0, 1: _check_day_1, 2: _check_day_2, 3: _check_day_3}
+# a key-level test of a model rebuilt by key, and what its compiled SQL says when scoped
+# (macros/incremental/scoped_tests.sql)
+SCOPED_TEST = "unique_stg_helpdesk__ticket_events_event_id.sql"
+SCOPED_NOTE = "the rows this incremental build rebuilt only"
 
 
 def test_pitfall_days_append_equal_a_full_refresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -521,6 +525,9 @@ def test_pitfall_days_append_equal_a_full_refresh(tmp_path: Path, monkeypatch: p
         # A's first build is full; every later one adds the day to it (the models under test)
         plan = next(m for m in said if m.startswith(("incremental build", "full build")))
         assert plan.startswith("full build" if day == 0 else "incremental build"), plan
+        # and dbt got the scope (CX_NEW_LOADS_FROM): a scoped test says so in its compiled SQL
+        (scoped_test,) = (tmp_path / "target_a" / "compiled").rglob(SCOPED_TEST)
+        assert (SCOPED_NOTE in scoped_test.read_text()) == (day > 0), f"day {day}"
         b_path = tmp_path / f"b_{day}.duckdb"
         monkeypatch.setenv("CX_DUCKDB_PATH", str(b_path))
         load(_full_folder(folders[: day + 1], tmp_path / f"full_{day}"))
