@@ -139,14 +139,23 @@ select * from quarantined
     {%- endif -%}
 {%- endmacro %}
 
-{# A quarantine model's pre-hook: in a scoped build, delete the rows of the keys its base model rebuilt. #}
+{#
+    A quarantine model's pre-hook: in a scoped build, delete the rows of the keys
+    its base model rebuilt. A scope model already lists every spelling in raw of
+    those keys (`raw_<key>`, the new rows' included): the deletion reads it, not
+    the base table.
+#}
 {% macro delete_quarantined_keys(base_model, key_column, scope_model=none) -%}
     {%- if cx_metrics.is_scoped() -%}
         delete from {{ this }}
         where record_key in (
+            {%- if scope_model is not none %}
+            select scope.raw_{{ key_column }} from {{ ref(scope_model) }} as scope
+            {%- else %}
             select cast(rebuilt.{{ key_column }} as {{ dbt.type_string() }})
             from {{ ref(base_model) }} as rebuilt
-            where {{ cx_metrics.quarantine_rebuilt_rows(base_model, key_column, scope_model) }}
+            where {{ cx_metrics.quarantine_rebuilt_rows(base_model, key_column) }}
+            {%- endif %}
         )
     {%- else -%}
         {{ cx_metrics.delete_when_unscoped() }}
