@@ -164,17 +164,31 @@
 {%- endmacro %}
 
 {#
-    The config of a base model: incremental on DuckDB, with the pre-hook above.
-    The hook is Jinja text rendered when the model runs (is_incremental() is
-    false while dbt parses), naming its arguments literally.
+    The config of a model rebuilt by key: incremental on DuckDB ('table'
+    elsewhere), appended to after a pre-hook that deletes what it rebuilds. The
+    hook is Jinja text rendered when the model runs (is_incremental() is false
+    while dbt parses): a call of `hook_macro` naming `hook_args` literally, those
+    that are none left out (only the last may be: its default applies).
+    `settings`: the model's other config (meta, schema).
 #}
+{% macro rebuilt_by_key_config(hook_macro, hook_args, settings={}) -%}
+    {%- set hook = "{{ cx_metrics." ~ hook_macro ~ "(" ~ (hook_args | reject('none') | map('tojson') | join(', ')) ~ ") }}" -%}
+    {%- set options = {
+        'materialized': cx_metrics.incremental_materialization(),
+        'incremental_strategy': 'append',
+        'on_schema_change': 'fail',
+        'pre_hook': hook,
+    } -%}
+    {%- do options.update(settings) -%}
+    {{ config(options) }}
+{%- endmacro %}
+
+{# The config of a base model: rebuilt by key, with the pre-hook above. #}
 {% macro base_model_config(source_name, table_name, key_column, also=[], scope_model=none) -%}
-    {{ config(
-        materialized=cx_metrics.incremental_materialization(),
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook="{{ cx_metrics.delete_affected_rows(" ~ (([source_name, table_name, key_column, also] + ([scope_model] if scope_model else [])) | map('tojson') | join(', ')) ~ ") }}",
-        meta={'cx_rebuilt_by': {'key': key_column, 'source': [source_name, table_name], 'scope_model': scope_model}},
+    {{ cx_metrics.rebuilt_by_key_config(
+        'delete_affected_rows',
+        [source_name, table_name, key_column, also, scope_model],
+        {'meta': {'cx_rebuilt_by': {'key': key_column, 'source': [source_name, table_name], 'scope_model': scope_model}}},
     ) }}
 {%- endmacro %}
 
@@ -205,12 +219,10 @@
     builds the scope first.
 #}
 {% macro scoped_model_config(key_column, scope_model) -%}
-    {{ config(
-        materialized=cx_metrics.incremental_materialization(),
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook="{{ cx_metrics.delete_in_scope(" ~ ([key_column, scope_model] | map('tojson') | join(', ')) ~ ") }}",
-        meta={'cx_rebuilt_by': {'key': key_column, 'scope_model': scope_model}},
+    {{ cx_metrics.rebuilt_by_key_config(
+        'delete_in_scope',
+        [key_column, scope_model],
+        {'meta': {'cx_rebuilt_by': {'key': key_column, 'scope_model': scope_model}}},
     ) }}
 {%- endmacro %}
 

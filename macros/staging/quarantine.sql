@@ -80,12 +80,8 @@
     key). `scope_model` is the base model's, when it has one.
 #}
 {% macro quarantine_rows(base_model, source_name, table_name, key_column, scope_model=none) -%}
-    {{ config(
-        schema='quarantine',
-        materialized=cx_metrics.incremental_materialization(),
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook="{{ cx_metrics.delete_quarantined_keys(" ~ (([base_model, key_column] + ([scope_model] if scope_model else [])) | map('tojson') | join(', ')) ~ ") }}",
+    {{ cx_metrics.rebuilt_by_key_config(
+        'delete_quarantined_keys', [base_model, key_column, scope_model], {'schema': 'quarantine'}
     ) }}
     {%- if scope_model is not none -%}
         {#- read in a scoped build only; a dependency always -#}
