@@ -81,12 +81,17 @@
         and {{ cx_metrics.staged_key(key_column) }} is not null
 {%- endmacro %}
 
-{#- The staged `column` of every copy, in a base model, of a key its new rows carry: as each copy is now and as it was. -#}
+{#- The staged `column` of every copy, in a base model, of a key its new rows carry: as each copy is now and as it was
+    (the base model's staged ids, `<column>__staged`: ranked_copies). -#}
 {% macro column_of_new_keys(relation, key_column, column) -%}
-    select {{ cx_metrics.staged_key('copies.' ~ column) }} as {{ column }}
+    select copies.{{ column }}__staged as {{ column }}
     from {{ relation }} as copies
-    where {{ cx_metrics.staged_key('copies.' ~ key_column) }} in (
-        {{ cx_metrics.new_keys(relation, key_column) }}
+    where copies.{{ key_column }}__staged in (
+        select new_rows.{{ key_column }}__staged
+        from {{ relation }} as new_rows
+        where
+            {{ cx_metrics.is_new_load('new_rows._load_seq') }}
+            and new_rows.{{ key_column }}__staged is not null
     )
 {%- endmacro %}
 
@@ -105,9 +110,9 @@
     affected ones, listed once with every spelling their copies have in raw
     (`raw_<key>`, untrimmed): the model holds the new keys and every key of a row
     whose `column` is a new key, so `also` is its business. Raw is then read by
-    its own ids, untrimmed (trimming 85 million ids is slow), and the base
-    table, in the pre-hook, by the trimmed `<key>__staged` it carries
-    (`own_table`). A row without a key then depends on nothing else (the base
+    its own ids, untrimmed (trimming 85 million ids is slow). The base table,
+    read in the pre-hook (`own_table`), is read by the staged ids it carries
+    (`<column>__staged`, ranked_copies) with or without a scope model. A row without a key then depends on nothing else (the base
     model does not look its ticket up).
 #}
 {% macro affected_rows(source_name, table_name, key_column, also=[], scope_model=none, own_table=false) -%}
@@ -121,16 +126,18 @@
             )
         )
     {%- else -%}
+        {#- the base table carries its ids staged (ranked_copies); raw's are trimmed here -#}
+        {%- set key = key_column ~ '__staged' if own_table else cx_metrics.staged_key(key_column) -%}
         (
             {{ cx_metrics.is_new_load() }}
-            or {{ cx_metrics.staged_key(key_column) }} in (
+            or {{ key }} in (
                 {{ cx_metrics.new_keys(source(source_name, table_name), key_column) }}
             )
             {%- for column, other_source, other_table, other_key in also %}
-            or {{ cx_metrics.staged_key(column) }} in (
+            or {{ column ~ '__staged' if own_table else cx_metrics.staged_key(column) }} in (
                 {{ cx_metrics.new_keys(source(other_source, other_table), other_key) }}
             )
-            or {{ cx_metrics.staged_key(key_column) }} in (
+            or {{ key }} in (
                 select {{ cx_metrics.staged_key(key_column) }}
                 from {{ source(source_name, table_name) }}
                 where {{ cx_metrics.staged_key(column) }} in (

@@ -126,8 +126,8 @@ select * from quarantined
     {%- else -%}
         (
             {{ cx_metrics.is_new_load() }}
-            or {{ cx_metrics.staged_key(key_column) }} in (
-                select {{ cx_metrics.staged_key('new_rows.' ~ key_column) }}
+            or {{ key_column }}__staged in (
+                select new_rows.{{ key_column }}__staged
                 from {{ ref(base_model) }} as new_rows
                 where {{ cx_metrics.is_new_load('new_rows._load_seq') }}
             )

@@ -42,6 +42,11 @@
     the same row; which of them ranks 1 changes nothing downstream. (dbt unit
     tests see no sources in the graph: there the tie-break is left out.) The loader's
     `_load_seq` is not declared and never decides (DECISIONLOG.md).
+
+    Staged ids: for every declared column named `*_id`, `<column>__staged` is the
+    id as staging writes it (staged_key), computed once here. The staging views
+    and the incremental scopes read these columns: trimming every id of a table
+    on every read cost seconds per model at ten million contacts (issue 16).
 #}
 {% macro staged_key(column) -%}
     nullif(trim({{ column }}), '')
@@ -49,16 +54,22 @@
 
 {% macro ranked_copies(relation, key_column, order_by, source_table=none) -%}
     {%- set tie_break = [] -%}
+    {%- set ids = [] -%}
     {%- if source_table is not none -%}
         {%- for name in cx_metrics.declared_columns(source_table[0], source_table[1], required=false) -%}
             {%- do tie_break.append('several_copies.' ~ adapter.quote(name) ~ ' asc nulls last') -%}
+            {%- if name.endswith('_id') -%}
+                {%- do ids.append(name) -%}
+            {%- endif -%}
         {%- endfor -%}
     {%- endif -%}
     {%- set read_once = cx_metrics.is_scoped() -%}
     {%- set rows = 'affected_rows' if read_once else relation %}
     select
         ranked.*,
-        ranked._row_rank > 1 as _is_superseded
+        ranked._row_rank > 1 as _is_superseded{% for name in ids %},
+        {{ cx_metrics.staged_key('ranked.' ~ adapter.quote(name)) }} as {{ name }}__staged
+        {%- endfor %}
     from (
         with
 

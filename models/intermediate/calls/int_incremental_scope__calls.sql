@@ -30,8 +30,8 @@ with
 
 base_calls as (
     select
-        {{ cx_metrics.staged_key('call_id') }} as call_id,
-        {{ cx_metrics.staged_key('parent_call_id') }} as parent_call_id,
+        call_id__staged as call_id,
+        parent_call_id__staged as parent_call_id,
         _load_seq
     from {{ ref('base_telephony__calls') }}
 ),

@@ -52,7 +52,7 @@ tickets as (
 ),
 
 reloaded_customers as (
-    select distinct {{ cx_metrics.staged_key('customer_id') }} as customer_id
+    select distinct customer_id__staged as customer_id
     from {{ ref('base_commerce__customers') }}
     where {{ cx_metrics.is_new_load() }}
 ),
@@ -71,10 +71,10 @@ case_tickets as (
 ),
 
 tickets_named_by_rebuilt_legs as (
-    select distinct {{ cx_metrics.staged_key('base_calls.ticket_id') }} as ticket_id
+    select distinct base_calls.ticket_id__staged as ticket_id
     from {{ ref('base_telephony__calls') }} as base_calls
     inner join call_scope
-        on {{ cx_metrics.staged_key('base_calls.call_id') }} = call_scope.call_id
+        on base_calls.call_id__staged = call_scope.call_id
 ),
 
 roots as (

@@ -34,7 +34,7 @@ tickets as (
 
 base_tickets as (
     select
-        ticket_id,
+        ticket_id__staged as ticket_id,
         _load_seq
     from {{ ref('base_helpdesk__tickets') }}
 ),
@@ -44,7 +44,7 @@ as_of_window as (
 ),
 
 reloaded_tickets as (
-    select {{ cx_metrics.staged_key('ticket_id') }} as ticket_id
+    select ticket_id
     from base_tickets
     where {{ cx_metrics.is_new_load() }}
 ),

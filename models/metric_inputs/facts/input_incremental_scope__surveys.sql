@@ -43,7 +43,7 @@ responses as (
 
 base_responses as (
     select
-        response_id,
+        response_id__staged as response_id,
         _load_seq
     from {{ ref('base_surveys__survey_responses') }}
 ),
@@ -64,7 +64,7 @@ call_scope as (
 ),
 
 reloaded_responses as (
-    select {{ cx_metrics.staged_key('response_id') }} as response_id
+    select response_id
     from base_responses
     where {{ cx_metrics.is_new_load() }}
 ),

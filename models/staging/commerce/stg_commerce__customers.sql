@@ -7,7 +7,7 @@ base as (
 renamed as (
     select
         ---------- ids
-        trim(customer_id) as customer_id,
+        customer_id__staged as customer_id,
         ---------- attributes
         segment__normalised as segment,
         upper(trim(country)) as country,

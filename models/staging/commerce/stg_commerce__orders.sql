@@ -7,9 +7,9 @@ base as (
 renamed as (
     select
         ---------- ids
-        trim(order_id) as order_id,
-        nullif(trim(customer_id), '') as customer_id,
-        nullif(trim(product_id), '') as product_id,
+        order_id__staged as order_id,
+        customer_id__staged as customer_id,
+        product_id__staged as product_id,
         ---------- timestamps (UTC)
         cast(ordered_at as {{ dbt.type_timestamp() }}) as ordered_at,
         ---------- measures

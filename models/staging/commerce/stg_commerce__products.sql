@@ -7,7 +7,7 @@ base as (
 renamed as (
     select
         ---------- ids
-        trim(product_id) as product_id,
+        product_id__staged as product_id,
         ---------- attributes
         product_name,
         lower(trim(product_category)) as product_category,

@@ -7,8 +7,8 @@ base as (
 renamed as (
     select
         ---------- ids
-        trim(return_id) as return_id,
-        nullif(trim(order_id), '') as order_id,
+        return_id__staged as return_id,
+        order_id__staged as order_id,
         ---------- attributes
         coalesce(reason__normalised, 'other') as reason,
         coalesce(reason__normalised = 'could_not_set_up', false) as is_no_fault,

@@ -7,10 +7,10 @@ base as (
 renamed as (
     select
         ---------- ids
-        trim(ticket_id) as ticket_id,
-        nullif(trim(customer_id), '') as customer_id,
-        nullif(trim(product_id), '') as product_id,
-        nullif(trim(assignee_agent_id), '') as assignee_agent_id,
+        ticket_id__staged as ticket_id,
+        customer_id__staged as customer_id,
+        product_id__staged as product_id,
+        assignee_agent_id__staged as assignee_agent_id,
         ---------- attributes
         channel__normalised as channel,
         channel as channel_raw,

@@ -7,10 +7,10 @@ base as (
 renamed as (
     select
         ---------- ids
-        trim(evaluation_id) as evaluation_id,
-        nullif(trim(agent_id), '') as agent_id,
-        nullif(trim(call_id), '') as call_id,
-        nullif(trim(ticket_id), '') as ticket_id,
+        evaluation_id__staged as evaluation_id,
+        agent_id__staged as agent_id,
+        call_id__staged as call_id,
+        ticket_id__staged as ticket_id,
         ---------- timestamps (UTC)
         cast(evaluated_at as {{ dbt.type_timestamp() }}) as evaluated_at,
         ---------- measures

@@ -7,8 +7,8 @@ base as (
 renamed as (
     select
         ---------- ids
-        trim(mention_id) as mention_id,
-        nullif(trim(customer_id), '') as customer_id,
+        mention_id__staged as mention_id,
+        customer_id__staged as customer_id,
         ---------- attributes
         lower(trim(platform)) as platform,
         sentiment__normalised as sentiment,

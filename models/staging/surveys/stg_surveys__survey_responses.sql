@@ -7,14 +7,14 @@ base as (
 renamed as (
     select
         ---------- ids
-        trim(response_id) as response_id,
-        nullif(trim(customer_id), '') as customer_id,
-        nullif(trim(ticket_id), '') as ticket_id,
-        nullif(trim(call_id), '') as call_id,
+        response_id__staged as response_id,
+        customer_id__staged as customer_id,
+        ticket_id__staged as ticket_id,
+        call_id__staged as call_id,
         ---------- attributes
         survey_type__normalised as survey_type,
         case
-            when nullif(trim(ticket_id), '') is null and nullif(trim(call_id), '') is null
+            when ticket_id__staged is null and call_id__staged is null
                 then 'relationship'
             else 'transactional'
         end as survey_kind,

@@ -7,11 +7,11 @@ base as (
 renamed as (
     select
         ---------- ids
-        trim(call_id) as call_id,
-        nullif(trim(parent_call_id), '') as parent_call_id,
-        nullif(trim(customer_id), '') as customer_id,
-        nullif(trim(ticket_id), '') as ticket_id,
-        nullif(trim(agent_id), '') as agent_id,
+        call_id__staged as call_id,
+        parent_call_id__staged as parent_call_id,
+        customer_id__staged as customer_id,
+        ticket_id__staged as ticket_id,
+        agent_id__staged as agent_id,
         ---------- attributes
         direction__normalised as direction,
         lower(trim(queue)) as queue,

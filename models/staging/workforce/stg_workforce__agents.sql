@@ -7,7 +7,7 @@ base as (
 renamed as (
     select
         ---------- ids
-        trim(agent_id) as agent_id,
+        agent_id__staged as agent_id,
         ---------- attributes
         agent_name,
         lower(trim(team)) as team,

@@ -11,15 +11,16 @@
     its ticket was created" is a row-level validity rule of the contract, and
     it needs the ticket's created_at. It reads the clean staged tickets only.
 
-    It also carries the ids as staging writes them (`*__staged`: trimmed, blank
-    = null), computed once here: stg_helpdesk__ticket_events is a view that
-    keeps the clean rows of this table, so the event log (85 million rows at ten
-    million contacts) is written once, not twice (issue 15).
+    Like every base model it carries the ids as staging writes them
+    (`*__staged`: trimmed, blank = null, from ranked_copies):
+    stg_helpdesk__ticket_events is a view that keeps the clean rows of this
+    table, so the event log (85 million rows at ten million contacts) is written
+    once, not twice (issue 15).
 -#}
 
 with
 
-ranked as (
+source as (
     {{ cx_metrics.ranked_copies(
         cx_metrics.base_rows('helpdesk', 'ticket_events', 'event_id', also=reloaded_ticket, scope_model=scope_model),
         'event_id',
@@ -41,15 +42,6 @@ event_type_map as (
 
 status_map as (
     {{ cx_metrics.enum_map('ticket_status') }}
-),
-
-source as (
-    select
-        ranked.*,
-        {{ cx_metrics.staged_key('ranked.event_id') }} as event_id__staged,
-        {{ cx_metrics.staged_key('ranked.ticket_id') }} as ticket_id__staged,
-        {{ cx_metrics.staged_key('ranked.agent_id') }} as agent_id__staged
-    from ranked
 ),
 
 normalised as (
