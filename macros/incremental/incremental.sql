@@ -110,10 +110,11 @@
     affected ones, listed once with every spelling their copies have in raw
     (`raw_<key>`, untrimmed): the model holds the new keys and every key of a row
     whose `column` is a new key, so `also` is its business. Raw is then read by
-    its own ids, untrimmed (trimming 85 million ids is slow). The base table,
-    read in the pre-hook (`own_table`), is read by the staged ids it carries
-    (`<column>__staged`, ranked_copies) with or without a scope model. A row without a key then depends on nothing else (the base
-    model does not look its ticket up).
+    its own ids, untrimmed (trimming 85 million ids is slow). A row without a
+    key then depends on nothing else (the base model does not look its ticket
+    up). The base table, read in the pre-hook (`own_table`), is read by the
+    staged ids it carries (`<column>__staged`, ranked_copies), with or without a
+    scope model.
 #}
 {% macro affected_rows(source_name, table_name, key_column, also=[], scope_model=none, own_table=false) -%}
     {%- if scope_model is not none -%}
