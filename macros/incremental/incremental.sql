@@ -72,26 +72,22 @@
     {{ load_seq_column }} >= {{ cx_metrics.new_loads_from() | int }}
 {%- endmacro %}
 
-{# The staged keys (trimmed, blank = null) of a raw relation's new rows. #}
-{% macro new_keys(relation, key_column) -%}
-    select {{ cx_metrics.staged_key(key_column) }}
+{# The staged keys (trimmed, blank = null) of a relation's new rows: raw's, or a base model's staged ids (`stored`). #}
+{% macro new_keys(relation, key_column, stored=false) -%}
+    select {{ cx_metrics.staged_key(key_column, stored) }}
     from {{ relation }}
     where
         {{ cx_metrics.is_new_load() }}
-        and {{ cx_metrics.staged_key(key_column) }} is not null
+        and {{ cx_metrics.staged_key(key_column, stored) }} is not null
 {%- endmacro %}
 
 {#- The staged `column` of every copy, in a base model, of a key its new rows carry: as each copy is now and as it was
     (the base model's staged ids, `<column>__staged`: ranked_copies). -#}
 {% macro column_of_new_keys(relation, key_column, column) -%}
-    select copies.{{ column }}__staged as {{ column }}
+    select {{ cx_metrics.staged_key('copies.' ~ column, stored=true) }} as {{ column }}
     from {{ relation }} as copies
-    where copies.{{ key_column }}__staged in (
-        select new_rows.{{ key_column }}__staged
-        from {{ relation }} as new_rows
-        where
-            {{ cx_metrics.is_new_load('new_rows._load_seq') }}
-            and new_rows.{{ key_column }}__staged is not null
+    where {{ cx_metrics.staged_key('copies.' ~ key_column, stored=true) }} in (
+        {{ cx_metrics.new_keys(relation, key_column, stored=true) }}
     )
 {%- endmacro %}
 
@@ -118,7 +114,7 @@
 #}
 {% macro affected_rows(source_name, table_name, key_column, also=[], scope_model=none, own_table=false) -%}
     {%- if scope_model is not none -%}
-        {%- set key = key_column ~ '__staged' if own_table else key_column -%}
+        {%- set key = cx_metrics.staged_key(key_column, stored=true) if own_table else key_column -%}
         {%- set scope_column = key_column if own_table else 'raw_' ~ key_column -%}
         (
             {{ cx_metrics.is_new_load() }}
@@ -128,14 +124,14 @@
         )
     {%- else -%}
         {#- the base table carries its ids staged (ranked_copies); raw's are trimmed here -#}
-        {%- set key = key_column ~ '__staged' if own_table else cx_metrics.staged_key(key_column) -%}
+        {%- set key = cx_metrics.staged_key(key_column, stored=own_table) -%}
         (
             {{ cx_metrics.is_new_load() }}
             or {{ key }} in (
                 {{ cx_metrics.new_keys(source(source_name, table_name), key_column) }}
             )
             {%- for column, other_source, other_table, other_key in also %}
-            or {{ column ~ '__staged' if own_table else cx_metrics.staged_key(column) }} in (
+            or {{ cx_metrics.staged_key(column, stored=own_table) }} in (
                 {{ cx_metrics.new_keys(source(other_source, other_table), other_key) }}
             )
             or {{ key }} in (

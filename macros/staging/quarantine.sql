@@ -126,10 +126,8 @@ select * from quarantined
     {%- else -%}
         (
             {{ cx_metrics.is_new_load() }}
-            or {{ key_column }}__staged in (
-                select new_rows.{{ key_column }}__staged
-                from {{ ref(base_model) }} as new_rows
-                where {{ cx_metrics.is_new_load('new_rows._load_seq') }}
+            or {{ cx_metrics.staged_key(key_column, stored=true) }} in (
+                {{ cx_metrics.new_keys(ref(base_model), key_column, stored=true) }}
             )
         )
     {%- endif -%}

@@ -48,8 +48,13 @@
     and the incremental scopes read these columns: trimming every id of a table
     on every read cost seconds per model at ten million contacts (issue 16).
 #}
-{% macro staged_key(column) -%}
-    nullif(trim({{ column }}), '')
+{#- An id as staging writes it; `stored`: read from a base model's staged ids (below), not trimmed again. -#}
+{% macro staged_key(column, stored=false) -%}
+    {%- if stored -%}
+        {{ column }}__staged
+    {%- else -%}
+        nullif(trim({{ column }}), '')
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro ranked_copies(relation, key_column, order_by, source_table=none) -%}
@@ -68,7 +73,7 @@
     select
         ranked.*,
         ranked._row_rank > 1 as _is_superseded{% for name in ids %},
-        {{ cx_metrics.staged_key('ranked.' ~ adapter.quote(name)) }} as {{ name }}__staged
+        {{ cx_metrics.staged_key('ranked.' ~ adapter.quote(name)) }} as {{ cx_metrics.staged_key(name, stored=true) }}
         {%- endfor %}
     from (
         with
