@@ -72,23 +72,21 @@
     {{ load_seq_column }} >= {{ cx_metrics.new_loads_from() | int }}
 {%- endmacro %}
 
-{# The staged keys (trimmed, blank = null) of a relation's new rows: raw's, or a base model's staged ids (`stored`). #}
-{% macro new_keys(relation, key_column, stored=false) -%}
-    select {{ cx_metrics.staged_key(key_column, stored) }}
+{# The staged keys (trimmed, blank = null) of a raw relation's new rows. #}
+{% macro new_keys(relation, key_column) -%}
+    select {{ cx_metrics.staged_key(key_column) }}
     from {{ relation }}
     where
         {{ cx_metrics.is_new_load() }}
-        and {{ cx_metrics.staged_key(key_column, stored) }} is not null
+        and {{ cx_metrics.staged_key(key_column) }} is not null
 {%- endmacro %}
 
-{#- The staged `column` of every copy, in a base model, of a key its new rows carry: as each copy is now and as it was
-    (the base model's staged ids, `<column>__staged`: ranked_copies). -#}
-{% macro column_of_new_keys(relation, key_column, column) -%}
+{#- The staged `column` of the rows a base model staged again in this build: its new rows and every copy of
+    their keys, as each copy is now and as it was (`<column>__staged` and `_staged_by_build`: ranked_copies). -#}
+{% macro column_of_staged_rows(relation, column) -%}
     select {{ cx_metrics.staged_key('copies.' ~ column, stored=true) }} as {{ column }}
     from {{ relation }} as copies
-    where {{ cx_metrics.staged_key('copies.' ~ key_column, stored=true) }} in (
-        {{ cx_metrics.new_keys(relation, key_column, stored=true) }}
-    )
+    where {{ cx_metrics.staged_this_build('copies._staged_by_build') }}
 {%- endmacro %}
 
 {#
@@ -250,6 +248,57 @@
         )
     {%- else -%}
         true
+    {%- endif -%}
+{%- endmacro %}
+
+{#
+    `_staged_by_build`, on every row of a base model (ranked_copies): the build
+    that staged the row, named by the lowest load_seq it covered
+    (new_loads_from); 0 for a full build. A scoped build writes the rows it
+    stages again at the end of the base table, so `staged_this_build()` reads
+    them there: the quarantine models and the tests of the staged rows read
+    them by zone maps, not by matching all of the table's keys against the
+    scope (at ten million contacts, the helpdesk events' unique test 2.7 s).
+    It names a build, which differs between an incremental and a full build of
+    the same rows: the replay test leaves it out, as it does `_load_seq`.
+#}
+{% macro staged_by_build() -%}
+    {{ cx_metrics.new_loads_from() if cx_metrics.is_scoped() else 0 }}
+{%- endmacro %}
+
+{# The rows of a base model (or its staging view) that this scoped build staged. #}
+{% macro staged_this_build(column='_staged_by_build') -%}
+    {{ column }} = {{ cx_metrics.new_loads_from() | int }}
+{%- endmacro %}
+
+{#
+    A filter that lets DuckDB skip the event log's row groups of older tickets
+    when a scoped build reads the clean events of some tickets: `column` (an
+    event's ticket_created_at) >= the earliest created_at of the tickets whose
+    `ticket_key` is in `keys_query`, read from `tickets` before the model runs
+    and written in as a constant (`true` when there is none, and while dbt
+    parses). The log is written in load order, so each row group's min and max
+    (its zone map) rule out most of it; the same bound as a subquery rules out
+    nothing. At ten million contacts, on a day's incremental build:
+    int_ticket_event_summary 3.2 -> 1.8 s, int_ticket_agent_days 1.8 -> 1.1 s.
+    It drops no clean
+    event of those tickets: a clean event's ticket_created_at is its ticket's
+    created_at in stg_helpdesk__tickets, since every event of a ticket loaded
+    again is staged again (base_incremental_scope__ticket_events).
+#}
+{% macro ticket_created_from(column, tickets, ticket_key, keys_query) -%}
+    {%- set earliest = none -%}
+    {%- if execute -%}
+        {%- set found = run_query(
+            'select min(cast(created_at as ' ~ dbt.type_timestamp() ~ ')) from ' ~ tickets
+            ~ ' where ' ~ ticket_key ~ ' in (' ~ keys_query ~ ')'
+        ) -%}
+        {%- set earliest = found.columns[0].values()[0] -%}
+    {%- endif -%}
+    {%- if earliest is none -%}
+        true
+    {%- else -%}
+        {{ column }} >= cast('{{ earliest }}' as {{ dbt.type_timestamp() }})
     {%- endif -%}
 {%- endmacro %}
 

@@ -10,6 +10,9 @@
     - the model is an incremental one whose rows are rebuilt by key (its config
       meta `cx_rebuilt_by`, set by base_model_config and scoped_model_config), or
       a staging view of such a base model, rebuilt with it.
+    A base model's rows (and its staging view's) are those it staged again,
+    read at the end of its table by `_staged_by_build` (incremental.sql); a
+    scoped model's, those of its scope model's keys.
     Every other row is as the published build left it, whose tests passed. Such a
     test checks fewer rows than a full build's, and says so: the README, and a
     comment in its compiled SQL. Tests across rows of several keys or models
@@ -63,15 +66,14 @@
         or not cx_metrics.is_key_local_test(test_metadata, test_node.get('column_name'), rebuilt_by.key) -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- if rebuilt_by.get('scope_model') -%}
-        {%- set keys -%}
-            select scope.{{ rebuilt_by.key }}
-            from {{ graph.nodes['model.' ~ project_name ~ '.' ~ rebuilt_by.scope_model].relation_name }} as scope
-        {%- endset -%}
-    {%- else -%}
-        {%- set raw = graph.sources['source.' ~ project_name ~ '.' ~ rebuilt_by.source | join('.')] -%}
-        {%- set keys = cx_metrics.new_keys(raw.relation_name, rebuilt_by.key) -%}
+    {%- if rebuilt_by.get('source') -%}
+        {#- a base model or its staging view: the rows staged again, at the end of the table -#}
+        {{ return(cx_metrics.staged_this_build()) }}
     {%- endif -%}
+    {%- set keys -%}
+        select scope.{{ rebuilt_by.key }}
+        from {{ graph.nodes['model.' ~ project_name ~ '.' ~ rebuilt_by.scope_model].relation_name }} as scope
+    {%- endset -%}
     {#- a row without a key is no published row's: it is always read (not_null on the key can fail) -#}
     {{ return('(' ~ rebuilt_by.key ~ ' in (' ~ keys ~ ') or ' ~ rebuilt_by.key ~ ' is null)') }}
 {%- endmacro %}

@@ -74,8 +74,9 @@
 
     On DuckDB it is incremental and rebuilt with its base model (issue 16): in
     a scoped build the pre-hook deletes the quarantine rows of every key the
-    base model rebuilt, and the select adds back the rebuilt rows that are
-    still impossible (`quarantine_rebuilt_rows`). A row without a key is its
+    base model rebuilt, and the select adds back the rows the base model
+    staged again that are still impossible (`staged_this_build`: all of them
+    and only them, read at the end of the base table). A row without a key is its
     own: a new one is added, an old one stays (its null record_key matches no
     key). `scope_model` is the base model's, when it has one.
 #}
@@ -93,7 +94,7 @@ with
 base as (
     select * from {{ ref(base_model) }}
     {%- if cx_metrics.is_scoped() %}
-    where {{ cx_metrics.quarantine_rebuilt_rows(base_model, key_column, scope_model) }}
+    where {{ cx_metrics.staged_this_build() }}
     {%- endif %}
 ),
 
@@ -115,25 +116,6 @@ select * from quarantined
 {%- endmacro %}
 
 {#
-    The rows of a base model that a scoped build rebuilt, read from the base
-    model itself (after its build): the new rows and every copy of their keys
-    (base_rows), or, for a base model with a scope model, the new rows and the
-    scope's keys (affected_rows).
-#}
-{% macro quarantine_rebuilt_rows(base_model, key_column, scope_model=none) -%}
-    {%- if scope_model is not none -%}
-        {{ cx_metrics.affected_rows(none, none, key_column, scope_model=scope_model, own_table=true) }}
-    {%- else -%}
-        (
-            {{ cx_metrics.is_new_load() }}
-            or {{ cx_metrics.staged_key(key_column, stored=true) }} in (
-                {{ cx_metrics.new_keys(ref(base_model), key_column, stored=true) }}
-            )
-        )
-    {%- endif -%}
-{%- endmacro %}
-
-{#
     A quarantine model's pre-hook: in a scoped build, delete the rows of the keys
     its base model rebuilt. A scope model already lists every spelling in raw of
     those keys (`raw_<key>`, the new rows' included): the deletion reads it, not
@@ -148,7 +130,7 @@ select * from quarantined
             {%- else %}
             select cast(rebuilt.{{ key_column }} as {{ dbt.type_string() }})
             from {{ ref(base_model) }} as rebuilt
-            where {{ cx_metrics.quarantine_rebuilt_rows(base_model, key_column) }}
+            where {{ cx_metrics.staged_this_build() }}
             {%- endif %}
         )
     {%- else -%}

@@ -47,6 +47,8 @@
     id as staging writes it (staged_key), computed once here. The staging views
     and the incremental scopes read these columns: trimming every id of a table
     on every read cost seconds per model at ten million contacts (issue 16).
+    With them, `_staged_by_build`: the build that staged the row
+    (macros/incremental/incremental.sql).
 #}
 {#- An id as staging writes it; `stored`: read from a base model's staged ids (below), not trimmed again. -#}
 {% macro staged_key(column, stored=false) -%}
@@ -75,6 +77,9 @@
         ranked._row_rank > 1 as _is_superseded{% for name in ids %},
         {{ cx_metrics.staged_key('ranked.' ~ adapter.quote(name)) }} as {{ cx_metrics.staged_key(name, stored=true) }}
         {%- endfor %}
+        {%- if source_table is not none %},
+        cast({{ cx_metrics.staged_by_build() }} as {{ dbt.type_bigint() }}) as _staged_by_build
+        {%- endif %}
     from (
         with
 

@@ -4,8 +4,9 @@ warehouses compared relation by relation, and the build options of each warehous
 
 A warehouse built by appends (A) must equal one built at once with --full-refresh (B):
 every relation of the compared schemas, EXCEPT ALL both ways, doubles to 1e-9 relative.
-The loader's `_load_seq`, which the base models pass through, is left out: it names
-the load, which differs by construction.
+The loader's `_load_seq`, which the base models pass through, and `_staged_by_build`,
+which the base models and staging views carry, are left out: they name the load and
+the build, which differ by construction.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ import duckdb
 from cx_metrics.contract import LOAD_SEQ, TABLES
 from cx_metrics.pipeline import BuildOptions
 
+# lineage that names a load or a build (macros/incremental/incremental.sql), not a fact
+LEFT_OUT = (LOAD_SEQ, "_staged_by_build")
 COMPARED_SCHEMAS = ("staging", "quarantine", "audit", "intermediate", "metric_inputs", "marts")
 RELATIVE = 1e-9
 
 
 def relations(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, list[tuple[str, str]]]:
-    """Relation -> its (column, type) in order, `_load_seq` left out, over the compared schemas."""
+    """Relation -> its (column, type) in order, LEFT_OUT left out, over the compared schemas."""
     rows = con.execute(
         "select table_schema, table_name, column_name, data_type from information_schema.columns "
         f"where table_catalog = '{catalog}' and table_schema in ({', '.join(repr(s) for s in COMPARED_SCHEMAS)}) "
@@ -32,7 +35,7 @@ def relations(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, list[tu
     ).fetchall()
     out: dict[str, list[tuple[str, str]]] = {}
     for schema, table, column, kind in rows:
-        if column != LOAD_SEQ:
+        if column not in LEFT_OUT:
             out.setdefault(f"{schema}.{table}", []).append((column, kind))
     return out
 

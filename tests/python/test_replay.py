@@ -14,8 +14,8 @@ on the checkpoint days. Warehouse B loads every row up to the checkpoint at once
 define) and builds with --full-refresh. At each checkpoint, every relation of the
 schemas staging, quarantine, audit, intermediate, metric_inputs and marts of A
 equals B's: EXCEPT ALL both ways, doubles to 1e-9 relative (the loader's `_load_seq`,
-which the base models pass through, is left out: it names the load, which differs
-by construction).
+which the base models pass through, and `_staged_by_build` are left out: they name
+the load and the build, which differ by construction).
 
 A's first build is full (the first of its warehouse); the next two are incremental
 (asserted from what they say): each covers the ten or so days appended since the

@@ -49,18 +49,12 @@ reloaded_tickets as (
     where {{ cx_metrics.is_new_load() }}
 ),
 
-new_event_keys as (
-    -- the keys of the new loads' events
-    select event_id__staged
-    from {{ ref('base_helpdesk__ticket_events') }}
-    where {{ cx_metrics.is_new_load() }}
-),
-
 tickets_of_new_events as (
-    -- the log read once more, two columns (a CTE read twice would be a copy of it)
+    -- the ticket of every copy of an event key staged again: the new loads' keys, and
+    -- those of a reloaded ticket's events (already here); read at the end of the log
     select base_events.ticket_id__staged as ticket_id
     from {{ ref('base_helpdesk__ticket_events') }} as base_events
-    where base_events.event_id__staged in (select new_event_keys.event_id__staged from new_event_keys)
+    where {{ cx_metrics.staged_this_build('base_events._staged_by_build') }}
 ),
 
 tickets_in_as_of_window as (

@@ -14,7 +14,8 @@ renamed as (
         ---------- timestamps (UTC)
         cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
         ---------- lineage
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at,
+        _staged_by_build
     from base
 )
 

@@ -16,7 +16,8 @@ renamed as (
         cast(quantity as {{ dbt.type_bigint() }}) as quantity,
         cast(coalesce(amount, 0) as {{ dbt.type_numeric() }}) as amount,
         ---------- lineage
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at,
+        _staged_by_build
     from base
 )
 

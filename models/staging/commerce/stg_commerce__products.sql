@@ -15,7 +15,8 @@ renamed as (
         ---------- measures
         cast(unit_price as {{ dbt.type_numeric() }}) as unit_price,
         ---------- lineage
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at,
+        _staged_by_build
     from base
 )
 

@@ -22,10 +22,12 @@ renamed as (
         new_status__normalised as new_status,
         ---------- timestamps (UTC)
         cast(event_at as {{ dbt.type_timestamp() }}) as event_at,
+        ticket_created_at,
         ---------- measures
         cast(time_spent_seconds as {{ dbt.type_bigint() }}) as time_spent_seconds,
         ---------- lineage
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at,
+        _staged_by_build
     from base
 )
 

@@ -22,7 +22,8 @@ renamed as (
         cast(solved_at as {{ dbt.type_timestamp() }}) as solved_at,
         cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,
         ---------- lineage
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at,
+        _staged_by_build
     from base
 )
 

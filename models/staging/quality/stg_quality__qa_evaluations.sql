@@ -17,7 +17,8 @@ renamed as (
         cast(empathy_score as {{ dbt.type_int() }}) as empathy_score,
         compliance_passed as is_compliance_passed,
         ---------- lineage
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at,
+        _staged_by_build
     from base
 )
 

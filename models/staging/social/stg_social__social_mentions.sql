@@ -16,7 +16,8 @@ renamed as (
         ---------- timestamps (UTC)
         cast(posted_at as {{ dbt.type_timestamp() }}) as posted_at,
         ---------- lineage
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at,
+        _staged_by_build
     from base
 )
 

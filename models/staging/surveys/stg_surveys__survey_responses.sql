@@ -25,7 +25,8 @@ renamed as (
         ---------- measures
         cast(score as {{ dbt.type_int() }}) as score,
         ---------- lineage
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at,
+        _staged_by_build
     from base
 )
 

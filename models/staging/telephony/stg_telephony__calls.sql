@@ -26,7 +26,8 @@ renamed as (
         cast(coalesce(hold_seconds, 0) as {{ dbt.type_bigint() }}) as hold_seconds,
         cast(coalesce(acw_seconds, 0) as {{ dbt.type_bigint() }}) as acw_seconds,
         ---------- lineage
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at,
+        _staged_by_build
     from base
 )
 

@@ -17,7 +17,8 @@ renamed as (
         ---------- measures
         cast(coalesce(hourly_cost, 0) as {{ dbt.type_numeric() }}) as hourly_cost,
         ---------- lineage
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at,
+        _staged_by_build
     from base
 )
 

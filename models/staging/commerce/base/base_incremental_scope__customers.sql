@@ -23,15 +23,15 @@ with
 {% if cx_metrics.new_loads_from() is not none %}
 
 affected as (
-    {{ cx_metrics.column_of_new_keys(ref('base_commerce__customers'), 'customer_id', 'customer_id') }}
+    {{ cx_metrics.column_of_staged_rows(ref('base_commerce__customers'), 'customer_id') }}
     union
-    {{ cx_metrics.column_of_new_keys(ref('base_telephony__calls'), 'call_id', 'customer_id') }}
+    {{ cx_metrics.column_of_staged_rows(ref('base_telephony__calls'), 'customer_id') }}
     union
-    {{ cx_metrics.column_of_new_keys(ref('base_helpdesk__tickets'), 'ticket_id', 'customer_id') }}
+    {{ cx_metrics.column_of_staged_rows(ref('base_helpdesk__tickets'), 'customer_id') }}
     union
-    {{ cx_metrics.column_of_new_keys(ref('base_surveys__survey_responses'), 'response_id', 'customer_id') }}
+    {{ cx_metrics.column_of_staged_rows(ref('base_surveys__survey_responses'), 'customer_id') }}
     union
-    {{ cx_metrics.column_of_new_keys(ref('base_commerce__orders'), 'order_id', 'customer_id') }}
+    {{ cx_metrics.column_of_staged_rows(ref('base_commerce__orders'), 'customer_id') }}
 )
 
 {{ cx_metrics.scope_keys('customer_id', 'affected') }}
