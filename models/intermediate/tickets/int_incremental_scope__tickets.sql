@@ -5,7 +5,8 @@
     every ticket a new raw row touches, as it is now and as it was.
     - a ticket loaded again: its key (its created_at, its validity may change,
       and with them its events' quarantine status);
-    - a new event: the ticket of every copy of its key, so an event that moved to
+    - an event staged again (a new event, or an event of a ticket loaded
+      again): the ticket of every copy of its key, so an event that moved to
       another ticket rebuilds both;
     - as_of moved: a ticket created, solved or with an event between the previous
       as_of and this one (the ticket models keep what happened up to as_of).
