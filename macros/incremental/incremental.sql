@@ -272,11 +272,11 @@
 {%- endmacro %}
 
 {#
-    A filter that lets DuckDB skip the event log's row groups of older tickets
-    when a scoped build reads the clean events of some tickets: `column` (an
-    event's ticket_created_at) >= the earliest created_at of the tickets whose
-    `ticket_key` is in `keys_query`, read from `tickets` before the model runs
-    and written in as a constant (`true` when there is none, and while dbt
+    The clean events (stg_helpdesk__ticket_events, as `events`) of the tickets a
+    scoped build rebuilds (int_incremental_scope__tickets), with a filter that
+    lets DuckDB skip the log's row groups of older tickets: ticket_created_at >=
+    the earliest created_at of those tickets, read before the model runs and
+    written in as a constant (left out when there is none, and while dbt
     parses). The log is written in load order, so each row group's min and max
     (its zone map) rule out most of it; the same bound as a subquery rules out
     nothing (at ten million contacts, a day's int_ticket_event_summary 3.1 ->
@@ -285,19 +285,22 @@
     since every event of a ticket loaded again is staged again
     (base_incremental_scope__ticket_events).
 #}
-{% macro ticket_created_from(column, tickets, ticket_key, keys_query) -%}
+{% macro events_of_rebuilt_tickets(events) -%}
+    {%- set scope_tickets -%}
+        select scope.ticket_id from {{ ref('int_incremental_scope__tickets') }} as scope
+    {%- endset -%}
     {%- set earliest = none -%}
     {%- if execute -%}
         {%- set found = run_query(
-            'select min(cast(created_at as ' ~ dbt.type_timestamp() ~ ')) from ' ~ tickets
-            ~ ' where ' ~ ticket_key ~ ' in (' ~ keys_query ~ ')'
+            'select min(tickets.created_at) from ' ~ ref('stg_helpdesk__tickets') ~ ' as tickets'
+            ~ ' where tickets.ticket_id in (' ~ scope_tickets ~ ')'
         ) -%}
         {%- set earliest = found.columns[0].values()[0] -%}
     {%- endif -%}
-    {%- if earliest is none -%}
-        true
-    {%- else -%}
-        {{ column }} >= cast('{{ earliest }}' as {{ dbt.type_timestamp() }})
+    {{ events }}.ticket_id in ({{ scope_tickets }})
+    {%- if earliest is not none %}
+        -- skips the log's row groups of older tickets (macros/incremental/incremental.sql)
+        and {{ events }}.ticket_created_at >= cast('{{ earliest }}' as {{ dbt.type_timestamp() }})
     {%- endif -%}
 {%- endmacro %}
 

@@ -29,15 +29,7 @@ rebuilt_tickets_events as materialized (
         ticket_events.event_type,
         ticket_events.time_spent_seconds
     from {{ ref('stg_helpdesk__ticket_events') }} as ticket_events
-    where
-        {{ cx_metrics.in_scope('ticket_events.ticket_id', 'int_incremental_scope__tickets') }}
-        -- skips the log's row groups of older tickets (macros/incremental/incremental.sql)
-        and {{ cx_metrics.ticket_created_from(
-            'ticket_events.ticket_created_at',
-            ref('stg_helpdesk__tickets'),
-            'ticket_id',
-            'select scope.ticket_id from ' ~ ref('int_incremental_scope__tickets') ~ ' as scope'
-        ) }}
+    where {{ cx_metrics.events_of_rebuilt_tickets('ticket_events') }}
 ),
 
 {% endif -%}
