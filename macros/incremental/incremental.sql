@@ -259,8 +259,9 @@
     them there: the quarantine models and the tests of the staged rows read
     them by zone maps, not by matching all of the table's keys against the
     scope (at ten million contacts, a day's 11 quarantines 6.4 -> 0.9 s, the
-    helpdesk events' unique test 2.6 -> 0.2 s). It names a build, which differs between an incremental and a full build of
-    the same rows: the replay test leaves it out, as it does `_load_seq`.
+    helpdesk events' unique test 2.6 -> 0.2 s). It names a build, which
+    differs between an incremental and a full build of the same rows: the
+    replay test leaves it out, as it does `_load_seq`.
 #}
 {% macro staged_by_build() -%}
     {{ cx_metrics.new_loads_from() if cx_metrics.is_scoped() else 0 }}
