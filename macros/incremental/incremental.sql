@@ -287,18 +287,15 @@
     (base_incremental_scope__ticket_events).
 #}
 {% macro events_of_rebuilt_tickets(events) -%}
-    {%- set scope_tickets -%}
-        select scope.ticket_id from {{ ref('int_incremental_scope__tickets') }} as scope
-    {%- endset -%}
     {%- set earliest = none -%}
     {%- if execute -%}
         {%- set found = run_query(
-            'select min(tickets.created_at) from ' ~ ref('stg_helpdesk__tickets') ~ ' as tickets'
-            ~ ' where tickets.ticket_id in (' ~ scope_tickets ~ ')'
+            'select min(tickets.created_at) from ' ~ ref('stg_helpdesk__tickets') ~ ' as tickets where '
+            ~ cx_metrics.in_scope('tickets.ticket_id', 'int_incremental_scope__tickets')
         ) -%}
         {%- set earliest = found.columns[0].values()[0] -%}
     {%- endif -%}
-    {{ events }}.ticket_id in ({{ scope_tickets }})
+    {{ cx_metrics.in_scope(events ~ '.ticket_id', 'int_incremental_scope__tickets') }}
     {%- if earliest is not none %}
         -- skips the log's row groups of older tickets (macros/incremental/incremental.sql)
         and {{ events }}.ticket_created_at >= cast('{{ earliest }}' as {{ dbt.type_timestamp() }})
