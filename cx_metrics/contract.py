@@ -187,6 +187,10 @@ LOAD_LEDGER = "cx_load_ledger"
 # file the row came from (docs/raw_sources.md). Not a contract column: files need not carry it,
 # and a value a file carries is overwritten.
 LOAD_SEQ = "_load_seq"
+# Written by dbt on every base_ row and shown by every stg_ view: the build that staged the
+# row, named by the lowest load_seq it covered (0: a full build). A scoped build stages again
+# every row it changes, so its rows are the ones with its number (macros/incremental/incremental.sql).
+STAGED_BY_BUILD = "_staged_by_build"
 
 # The business timestamps that define as_of, (table, column): the latest of them over the
 # present tables. dbt's list is the macro as_of_timestamps() (macros/sources/as_of_timestamps.sql,

@@ -576,7 +576,7 @@ def check_layer(layer: str, database: Path, options: BuildOptions, run_id: str |
     """
     run = _Run(options, run_id)
     run.ledger = published_ledger(database)  # raw checks: the rows of its unbuilt loads
-    # staging checks: the affected keys' rows when the build is incremental, as in build()
+    # staging checks: the rows the build staged again when it is incremental, as in build()
     run.plan = plan_build(database, options, run.ledger)
     outcome = "error"  # an exception other than failing checks
     try:

@@ -279,7 +279,7 @@ class DuckDBQualityRun(SqlQualityRun):
 
     def _write_scoped_rows(self, database: Path, batches: list[Batch]) -> dict[str, str]:
         """The rows of each filtered batch (raw: the unbuilt loads; staging, in an incremental
-        build: the affected keys), written once into SCOPED_ROWS_SCHEMA of the file checked (a
+        build: the rows it staged again), written once into SCOPED_ROWS_SCHEMA of the file checked (a
         build file: unscoped checks of the published warehouse write nothing). GX sends several
         queries per check, and each used to filter the whole relation again: at ten million
         contacts the staging checks scanned the 85M-row event log and the calls' join of every

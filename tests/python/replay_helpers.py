@@ -17,11 +17,11 @@ from pathlib import Path
 
 import duckdb
 
-from cx_metrics.contract import LOAD_SEQ, TABLES
+from cx_metrics.contract import LOAD_SEQ, STAGED_BY_BUILD, TABLES
 from cx_metrics.pipeline import BuildOptions
 
 # lineage that names a load or a build (macros/incremental/incremental.sql), not a fact
-LEFT_OUT = (LOAD_SEQ, "_staged_by_build")
+LEFT_OUT = (LOAD_SEQ, STAGED_BY_BUILD)
 COMPARED_SCHEMAS = ("staging", "quarantine", "audit", "intermediate", "metric_inputs", "marts")
 RELATIVE = 1e-9
 

@@ -15,7 +15,7 @@ import pytest
 
 from cx_metrics import ledger, sources
 from cx_metrics import load as load_mod
-from cx_metrics.pipeline import BuildOptions, build, check_layer
+from cx_metrics.pipeline import UPSTREAM, BuildOptions, build, check_layer, plan_build, run_dbt_build
 from cx_metrics.quality import marts, raw, staging
 from cx_metrics.quality.runner import QualityRun
 from cx_metrics.quality.sql import SCOPED_ROWS_SCHEMA, DuckDBQualityRun
@@ -104,22 +104,23 @@ def test_raw_checks_read_only_the_rows_of_unbuilt_loads(built: Path) -> None:
     assert [r.message() for r in result.failures] == []
 
 
-def test_staging_checks_of_an_incremental_build_read_the_affected_keys(built: Path, tmp_path: Path) -> None:
-    """In an incremental build a stg_ model's checks read the rows of the keys the new loads
-    carry: a duplicate key among them fails; one among the other rows (checked when they were
-    built) is not read. The fixture's call L4 is duplicated in a copy of the warehouse."""
+def test_staging_checks_of_an_incremental_build_read_the_rows_it_staged(built: Path, tmp_path: Path) -> None:
+    """In an incremental build a stg_ model's checks read the rows that build staged again
+    (their `_staged_by_build` is its number): a duplicate key among them fails; one among the
+    other rows (checked when they were built) is not read. In a copy of the fixture warehouse,
+    call L4 is duplicated and both its rows are stamped as staged by build 7."""
     copy = tmp_path / "wh.duckdb"
     copy.write_bytes(built.read_bytes())
     con = duckdb.connect(str(copy))
-    seqs = dict(con.execute("select table_name, max(load_seq) from raw.cx_load_ledger group by 1").fetchall())
     clean_calls = con.execute("select count(*) from staging.stg_telephony__calls").fetchall()[0][0]
     con.execute("alter view staging.stg_telephony__calls rename to stg_calls_before")
     con.execute(
-        "create view staging.stg_telephony__calls as select * from staging.stg_calls_before "
-        "union all select * from staging.stg_calls_before where call_id = 'L4'"
+        "create view staging.stg_telephony__calls as "
+        "select * replace (case when call_id = 'L4' then 7 else _staged_by_build end as _staged_by_build) "
+        "from (select * from staging.stg_calls_before "
+        "union all select * from staging.stg_calls_before where call_id = 'L4')"
     )
     con.close()
-    calls = seqs["calls"]
 
     def unique_calls(new_loads_from: int | None) -> tuple:
         batches = {b.name: b for b in staging.suite(copy, new_loads_from=new_loads_from)}
@@ -127,18 +128,15 @@ def test_staging_checks_of_an_incremental_build_read_the_affected_keys(built: Pa
         (unique,) = [r for r in result.results if r.expectation == "expect_column_values_to_be_unique"]
         return unique.status, unique.element_count
 
-    where = {b.name: b.where for b in staging.suite(copy, new_loads_from=calls)}
-    assert where["stg_telephony__calls"] == (
-        f"call_id in (select nullif(trim(call_id), '') from raw.calls where _load_seq >= {calls})"
-    )
+    where = {b.name: b.where for b in staging.suite(copy, new_loads_from=7)}
+    assert where["stg_telephony__calls"] == "_staged_by_build = 7"
     assert where["row_reconciliation"] == where["orphan_customers"] == ""
-    # a build of every load: all 8 staged calls (L4 twice: 9 rows) are read, L4 fails
+    # a full build: all 8 staged calls (L4 twice: 9 rows) are read, L4 fails
     assert unique_calls(None) == ("fail", clean_calls + 1)
-    # the calls' load is new: the same rows
-    assert unique_calls(calls) == ("fail", clean_calls + 1)
-    # only later loads are new (calls carry none of their keys): no call is read
-    assert calls < max(seqs.values())
-    assert unique_calls(max(seqs.values())) == ("pass", 0)
+    # build 7 staged L4's two rows: they are read, and fail
+    assert unique_calls(7) == ("fail", 2)
+    # build 8 staged no call: none is read
+    assert unique_calls(8) == ("pass", 0)
     # the filtered rows were written once for the checks and are gone with them
     con = duckdb.connect(str(copy), read_only=True)
     schemas = {r[0] for r in con.execute("select schema_name from information_schema.schemata").fetchall()}
@@ -146,12 +144,13 @@ def test_staging_checks_of_an_incremental_build_read_the_affected_keys(built: Pa
     assert "raw" in schemas and SCOPED_ROWS_SCHEMA not in schemas
 
 
-def test_check_layer_reads_the_affected_keys_as_the_build_does(
+def test_check_layer_reads_the_rows_the_build_staged(
     built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The scheduler's asset checks (check_layer, cx_metrics.orchestration) plan the build
-    as `cx-metrics build` does: with an unbuilt append that re-extracts call L4, the checks
-    of stg_telephony__calls read L4's row only, and every call on --full-refresh."""
+    as `cx-metrics build` does: after an append that re-extracts call L4 and the build's
+    first dbt step (seeds, staging) scoped by that plan, the checks of stg_telephony__calls
+    read L4's row only, and every call on --full-refresh."""
     copy = tmp_path / "wh.duckdb"
     copy.write_bytes(built.read_bytes())
     header, *rows = (REPO / "tests" / "fixtures" / "raw" / "calls.csv").read_text().splitlines()
@@ -160,7 +159,21 @@ def test_check_layer_reads_the_affected_keys_as_the_build_does(
     (day / "calls.csv").write_text("\n".join([header, *[r for r in rows if r.startswith("L4,")]]) + "\n")
     monkeypatch.setenv("CX_DUCKDB_PATH", str(copy))
     load_mod.load(day, append=True, progress=lambda m: None)
-    options = BuildOptions(dirt_threshold=0.6, reports_dir=tmp_path / "reports", progress=lambda m: None)
+    options = BuildOptions(
+        dirt_threshold=0.6,
+        dbt_target_path=tmp_path / "target",
+        dbt_log_path=tmp_path / "logs",
+        reports_dir=tmp_path / "reports",
+        progress=lambda m: None,
+    )
+    plan = plan_build(copy, options)
+    assert plan.incremental
+    staged = run_dbt_build(
+        ["--select", *UPSTREAM, "--exclude-resource-type", "unit_test", *plan.dbt_args()],
+        copy,
+        dataclasses.replace(options, dbt_env=plan.dbt_env()),
+    )
+    assert staged == []
 
     def unique_calls(options: BuildOptions) -> int | None:
         result = check_layer("staging", copy, options)
