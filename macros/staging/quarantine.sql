@@ -7,11 +7,6 @@
     raw rows = staged + quarantined + superseded, by construction and by test.
 #}
 
-{# true when a text key is null or blank #}
-{% macro is_blank(column) -%}
-    ({{ column }} is null or trim({{ column }}) = '')
-{%- endmacro %}
-
 {# The rows of a base model that reach the clean staging model. #}
 {% macro clean_rows(base_model) -%}
     select * from {{ ref(base_model) }}
@@ -24,11 +19,13 @@
     cast (or null); backslash, double quote and newline are escaped. The
     escapes use chr() because engines read backslashes in literals differently
     (Spark treats '\\' as an escape, DuckDB and Postgres do not).
+    `expressions`: name -> the expression of a column not stored under its name
+    (a base table's ids: raw_id).
 #}
-{% macro row_as_json(column_names) -%}
+{% macro row_as_json(column_names, expressions={}) -%}
     {%- set parts = ["'{'"] -%}
     {%- for name in column_names -%}
-        {%- set text = "cast(" ~ adapter.quote(name) ~ " as " ~ dbt.type_string() ~ ")" -%}
+        {%- set text = "cast(" ~ expressions.get(name, adapter.quote(name)) ~ " as " ~ dbt.type_string() ~ ")" -%}
         {%- set escaped = "replace(replace(replace(" ~ text ~ ", chr(92), chr(92) || chr(92)), chr(34), chr(92) || chr(34)), chr(10), chr(92) || 'n')" -%}
         {%- set value -%}
             coalesce('"' || {{ escaped }} || '"', 'null')
@@ -89,6 +86,10 @@
         {%- do ref(scope_model) -%}
     {%- endif -%}
     {%- set column_names = cx_metrics.declared_columns(source_name, table_name) -%}
+    {%- set raw_ids = {} -%}
+    {%- for name in cx_metrics.id_columns((source_name, table_name)) -%}
+        {%- do raw_ids.update({name: cx_metrics.raw_id(name)}) -%}
+    {%- endfor -%}
 with
 
 base as (
@@ -102,11 +103,11 @@ quarantined as (
     select
         '{{ table_name }}' as source_table,
         case
-            when {{ cx_metrics.is_blank(key_column) }} then null
-            else cast({{ key_column }} as {{ dbt.type_string() }})
+            when {{ cx_metrics.lacks_key(key_column) }} then null
+            else cast({{ cx_metrics.raw_id(key_column) }} as {{ dbt.type_string() }})
         end as record_key,
         _quarantine_reason as reason_code,
-        {{ cx_metrics.row_as_json(column_names) if column_names else "cast(null as " ~ dbt.type_string() ~ ")" }} as raw_row,
+        {{ cx_metrics.row_as_json(column_names, raw_ids) if column_names else "cast(null as " ~ dbt.type_string() ~ ")" }} as raw_row,
         _loaded_at
     from base
     where _quarantine_reason is not null and not _is_superseded
@@ -128,7 +129,7 @@ select * from quarantined
             {%- if scope_model is not none %}
             select scope.raw_{{ key_column }} from {{ ref(scope_model) }} as scope
             {%- else %}
-            select cast(rebuilt.{{ key_column }} as {{ dbt.type_string() }})
+            select cast({{ cx_metrics.raw_id(key_column, 'rebuilt') }} as {{ dbt.type_string() }})
             from {{ ref(base_model) }} as rebuilt
             where {{ cx_metrics.staged_this_build() }}
             {%- endif %}

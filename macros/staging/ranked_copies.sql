@@ -47,9 +47,35 @@
     id as staging writes it (staged_key), computed once here. The staging views
     and the incremental scopes read these columns: trimming every id of a table
     on every read cost seconds per model at ten million contacts (issue 16).
-    With them, `_staged_by_build`: the build that staged the row
-    (macros/incremental/incremental.sql).
+    The id as raw spells it is kept only where staging spelled it otherwise
+    (trimmed, or blank made null): `<column>__untrimmed`, null where the two
+    agree; `raw_id(column)` gives raw's spelling back, for every row. Nearly
+    every id is clean, so the base tables no longer store each id twice: at ten
+    million contacts the events' base table 2.9 -> 2.0 GiB, its select 119 -> 100 s
+    (issue 15, DECISIONLOG.md). With them, `_staged_by_build`: the build that
+    staged the row (macros/incremental/incremental.sql).
 #}
+{#- The declared columns of a source table (source name, table name) that are ids: `*_id`. -#}
+{% macro id_columns(source_table) -%}
+    {%- set ids = [] -%}
+    {%- for name in cx_metrics.declared_columns(source_table[0], source_table[1], required=false) -%}
+        {%- if name.endswith('_id') -%}
+            {%- do ids.append(name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(ids) }}
+{%- endmacro %}
+
+{#- An id of a base row as raw spells it (`relation_alias`: the base table's alias, if any). -#}
+{% macro raw_id(column, relation_alias=none) -%}
+    {%- set prefix = relation_alias ~ '.' if relation_alias else '' -%}
+    coalesce({{ prefix }}{{ column }}__untrimmed, {{ prefix }}{{ cx_metrics.staged_key(column, stored=true) }})
+{%- endmacro %}
+
+{#- A base row without this key: null or blank in raw (callers quarantine it as missing_key). -#}
+{% macro lacks_key(column) -%}
+    {{ cx_metrics.staged_key(column, stored=true) }} is null
+{%- endmacro %}
 {#- An id as staging writes it; `stored`: read from a base model's staged ids (below), not trimmed again. -#}
 {% macro staged_key(column, stored=false) -%}
     {%- if stored -%}
@@ -60,20 +86,32 @@
 {%- endmacro %}
 
 {% macro ranked_copies(relation, key_column, order_by, source_table=none) -%}
-    {%- set tie_break = [] -%}
-    {%- set ids = [] -%}
+    {%- set declared = [] -%}
     {%- if source_table is not none -%}
-        {%- for name in cx_metrics.declared_columns(source_table[0], source_table[1], required=false) -%}
-            {%- do tie_break.append('several_copies.' ~ adapter.quote(name) ~ ' asc nulls last') -%}
-            {%- if name.endswith('_id') -%}
-                {%- do ids.append(name) -%}
-            {%- endif -%}
-        {%- endfor -%}
+        {%- set declared = cx_metrics.declared_columns(source_table[0], source_table[1], required=false) -%}
     {%- endif -%}
+    {#- a dbt unit test's graph declares no source columns: its rows pass through whole, with the key staged -#}
+    {%- set ids = cx_metrics.id_columns(source_table) if declared else [key_column] -%}
     {%- set read_once = cx_metrics.is_scoped() -%}
     {%- set rows = 'affected_rows' if read_once else relation %}
     select
+        {%- if declared %}
+        {%- for name in declared %}
+        {%- if name in ids %}
+        {%- set staged = cx_metrics.staged_key('ranked.' ~ adapter.quote(name)) %}
+        case
+            when {{ staged }} is null or ranked.{{ adapter.quote(name) }} <> {{ staged }}
+                then ranked.{{ adapter.quote(name) }}
+        end as {{ name }}__untrimmed,
+        {%- else %}
+        ranked.{{ adapter.quote(name) }},
+        {%- endif %}
+        {%- endfor %}
+        ranked._load_seq,
+        ranked._row_rank,
+        {%- else %}
         ranked.*,
+        {%- endif %}
         ranked._row_rank > 1 as _is_superseded{% for name in ids %},
         {{ cx_metrics.staged_key('ranked.' ~ adapter.quote(name)) }} as {{ cx_metrics.staged_key(name, stored=true) }}
         {%- endfor %}
@@ -109,7 +147,7 @@
             several_copies.*,
             row_number() over (
                 partition by {{ cx_metrics.staged_key('several_copies.' ~ key_column) }}
-                order by {{ order_by }}{% for part in tie_break %}, {{ part }}{% endfor %}
+                order by {{ order_by }}{% for name in declared %}, several_copies.{{ adapter.quote(name) }} asc nulls last{% endfor %}
             ) as _row_rank
         from {{ rows }} as several_copies
         inner join copied_keys

@@ -46,6 +46,8 @@ Day 3 (extracted 2026-08-31 23:00; as_of 2026-08-31 22:00, order O13):
 - the fixture's survey S2 re-extracted with another score (pitfall 1);
 - another event with the blank id "  ": quarantined too, and day 2's stays (a row without
   a key is its own: the quarantine's rebuild never deletes a key that is blank);
+- an event keyed " E56" (a leading space) with a negative duration: quarantined under
+  raw's spelling, which the base table keeps only where staging trims it (raw_id);
 - S90, a survey on T62 by C90, a customer nobody else names: an orphan that only a
   survey response brings (audit__orphan_customers rebuilds the customers of every new
   call, ticket, survey response and order key);
@@ -191,6 +193,8 @@ DAYS: dict[int, tuple[str, dict[str, list[str]]]] = {
                 "E55,T50,2026-08-31 16:00:00,status_change,A2,solved,",
                 # the same blank key again: quarantined beside day 2's, which stays
                 '"  ",T50,2026-08-31 15:30:00,customer_reply,,,',
+                # a padded key with a negative duration: quarantined as raw spells it
+                '" E56",T50,2026-08-31 15:40:00,internal_note,A2,,-5',
             ],
             "orders": ["O13,C3,P1,2026-08-31 22:00:00,1,40.00"],  # the day's latest business time
             # the fixture's S2 (NPS 9) re-extracted with another score (pitfall 1)
@@ -482,6 +486,15 @@ def _check_day_3(db: Path) -> None:
     assert query(
         db, "select source_table, record_key from audit.audit__orphan_customers where customer_id = 'C90'"
     ) == [("survey_responses", "S90")]
+
+    # the rows without a key (days 2 and 3) and " E56": quarantined with their ids as raw
+    # spells them, in the record key and the raw row
+    assert query(
+        db,
+        "select record_key, reason_code, raw_row like '{\"event_id\":\"' || coalesce(record_key, '  ') || '\",%' "
+        "from quarantine.quarantine_helpdesk__ticket_events "
+        "where record_key is null or record_key = ' E56' order by 1 nulls last",
+    ) == [(" E56", "negative_duration", True), (None, "missing_key", True), (None, "missing_key", True)]
 
     # 1. T50 reloaded: E70 stays on T62, where its latest copy put it
     assert query(db, "select ticket_id from staging.stg_helpdesk__ticket_events where event_id = 'E70'") == [

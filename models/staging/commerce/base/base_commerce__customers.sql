@@ -26,7 +26,7 @@ checked as (
     select
         *,
         case
-            when {{ cx_metrics.is_blank('customer_id') }} then 'missing_key'
+            when {{ cx_metrics.lacks_key('customer_id') }} then 'missing_key'
         end as _quarantine_reason
     from normalised
 )

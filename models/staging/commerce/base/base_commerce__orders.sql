@@ -13,7 +13,7 @@ checked as (
     select
         *,
         case
-            when {{ cx_metrics.is_blank('order_id') }} or ordered_at is null then 'missing_key'
+            when {{ cx_metrics.lacks_key('order_id') }} or ordered_at is null then 'missing_key'
             when quantity is null or quantity < 1 then 'non_positive_quantity'
             when amount < 0 then 'negative_amount'
         end as _quarantine_reason

@@ -26,7 +26,7 @@ checked as (
     select
         *,
         case
-            when {{ cx_metrics.is_blank('return_id') }} or returned_at is null then 'missing_key'
+            when {{ cx_metrics.lacks_key('return_id') }} or returned_at is null then 'missing_key'
             when refund_amount < 0 then 'negative_amount'
         end as _quarantine_reason
     from normalised

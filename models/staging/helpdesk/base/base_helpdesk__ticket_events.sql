@@ -67,7 +67,7 @@ checked as (
     select
         *,
         case
-            when {{ cx_metrics.is_blank('event_id') }} or event_at is null then 'missing_key'
+            when {{ cx_metrics.lacks_key('event_id') }} or event_at is null then 'missing_key'
             when ticket_created_at is null then 'ticket_not_found'
             when time_spent_seconds < 0 then 'negative_duration'
             when event_at < ticket_created_at then 'event_before_ticket'

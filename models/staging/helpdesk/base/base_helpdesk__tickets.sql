@@ -48,7 +48,7 @@ checked as (
     select
         *,
         case
-            when {{ cx_metrics.is_blank('ticket_id') }} or created_at is null then 'missing_key'
+            when {{ cx_metrics.lacks_key('ticket_id') }} or created_at is null then 'missing_key'
             when solved_at < created_at then 'solved_before_created'
         end as _quarantine_reason
     from normalised

@@ -49,7 +49,7 @@ affected_keys as (
 spellings as (
     select
         previous_events.event_id__staged as event_id,
-        previous_events.event_id as raw_event_id
+        {{ cx_metrics.raw_id('event_id', 'previous_events') }} as raw_event_id
     from {{ previous_events }} as previous_events
     where previous_events.event_id__staged in (select affected_keys.event_id from affected_keys)
 

@@ -13,7 +13,7 @@ checked as (
     select
         *,
         case
-            when {{ cx_metrics.is_blank('evaluation_id') }} then 'missing_key'
+            when {{ cx_metrics.lacks_key('evaluation_id') }} then 'missing_key'
             when empathy_score < 1 or empathy_score > 5 then 'score_out_of_scale'
         end as _quarantine_reason
     from source

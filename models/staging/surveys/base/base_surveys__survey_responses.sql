@@ -26,7 +26,7 @@ checked as (
     select
         *,
         case
-            when {{ cx_metrics.is_blank('response_id') }} or responded_at is null then 'missing_key'
+            when {{ cx_metrics.lacks_key('response_id') }} or responded_at is null then 'missing_key'
             when
                 score is null
                 or (survey_type__normalised = 'nps' and (score < 0 or score > 10))

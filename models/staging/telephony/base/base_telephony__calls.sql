@@ -33,7 +33,7 @@ checked as (
     select
         *,
         case
-            when {{ cx_metrics.is_blank('call_id') }} then 'missing_key'
+            when {{ cx_metrics.lacks_key('call_id') }} then 'missing_key'
             when talk_seconds < 0 or hold_seconds < 0 or acw_seconds < 0 then 'negative_duration'
             when ended_at < queued_at then 'ended_before_queued'
             when answered_at < queued_at or answered_at > ended_at then 'answered_outside_call'

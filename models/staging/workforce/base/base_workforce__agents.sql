@@ -13,7 +13,7 @@ checked as (
     select
         *,
         case
-            when {{ cx_metrics.is_blank('agent_id') }} then 'missing_key'
+            when {{ cx_metrics.lacks_key('agent_id') }} then 'missing_key'
             when hourly_cost < 0 then 'negative_amount'
         end as _quarantine_reason
     from source
