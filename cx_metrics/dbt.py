@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +57,48 @@ def dbt_command(
     if vars:
         cmd += ["--vars", vars]
     return cmd
+
+
+class DbtWorker:
+    """A dbt process started ahead of its step (cx_metrics.dbt_worker): it imports dbt while
+    the caller does other work, then runs the one command `run` sends it.
+
+    `run` returns the process's output, line by line, and then its exit code is
+    `returncode`; `cancel` ends a worker that will not be used. A subprocess, as
+    dbt_command's is, so that dbt's DuckDB handle is closed when the step ends.
+    """
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "cx_metrics.dbt_worker"],
+            env={**os.environ, **(env or {})},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.returncode: int | None = None
+
+    def run(self, command: list[str], env: dict[str, str]) -> Iterator[str]:
+        """Send `command` (a dbt_command list: only the arguments after dbt's module are
+        sent) with the variables to set first; yield its output lines, then wait for it."""
+        args = command[command.index("dbt.cli.main") + 1 :]
+        self.proc.stdin.write(json.dumps({"args": args, "env": env}) + "\n")
+        self.proc.stdin.close()
+        yield from self.proc.stdout
+        self.returncode = self.proc.wait()
+
+    def cancel(self) -> None:
+        """End the worker without running anything (end of input), if it has not run."""
+        if self.proc.stdin is not None and not self.proc.stdin.closed:
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
 
 
 def merged_vars(vars_text: str | None, extra: dict) -> str:
