@@ -83,8 +83,11 @@ class DbtWorker:
         """Send `command` (a dbt_command list: only the arguments after dbt's module are
         sent) with the variables to set first; yield its output lines, then wait for it."""
         args = command[command.index("dbt.cli.main") + 1 :]
-        self.proc.stdin.write(json.dumps({"args": args, "env": env}) + "\n")
-        self.proc.stdin.close()
+        try:
+            self.proc.stdin.write(json.dumps({"args": args, "env": env}) + "\n")
+            self.proc.stdin.close()
+        except BrokenPipeError:  # it ended early (e.g. dbt failed to import): its output says why
+            pass
         yield from self.proc.stdout
         self.returncode = self.proc.wait()
 

@@ -339,7 +339,7 @@ class _Run:
 
     def start_dbt(self, layer: str) -> None:
         """Start the dbt process of a layer's step now (cx_metrics.dbt_worker): its import of
-        dbt (about 3 s of CPU) overlaps the copy or the checks before the step. Not when a test
+        dbt (about 1.8 s) overlaps the copy or the checks before the step. Not when a test
         hook runs the dbt steps."""
         if self.options.dbt_build is None:
             self.workers[layer] = DbtWorker(DBT_ENV)

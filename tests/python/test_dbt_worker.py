@@ -34,3 +34,14 @@ def test_a_worker_sent_nothing_runs_nothing() -> None:
     worker = DbtWorker()
     worker.cancel()
     assert worker.proc.returncode == 0
+
+
+def test_a_worker_that_ended_early_reports_its_exit_code(tmp_path: Path) -> None:
+    """A worker that died before its command (here killed) raises nothing when sent one: the
+    step reads its exit code, and run_dbt_build reports it with the output's tail."""
+    worker = DbtWorker()
+    worker.proc.kill()
+    worker.proc.wait()
+    command = dbt_command(["parse"], target="duckdb", log_path=tmp_path / "logs")
+    assert list(worker.run(command, {})) == []
+    assert worker.returncode == -9
