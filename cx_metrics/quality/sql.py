@@ -46,20 +46,26 @@ from cx_metrics.quality.runner import (
 _PANDAS_CONDITION = re.compile(r'^\s*(\w+)\s*==\s*"([^"]*)"\s*$')
 # Derived columns the suites compute with a correlated subquery, which DuckDB turns into a join
 # but Postgres runs once per row (a scan of the other table per row, per GX query: hours at
-# 180k ticket events). Here they come from a join: (relation, column) -> (join, expression).
-# A derived column not listed keeps the suite's own expression (same result, slower).
-DECORRELATED: dict[tuple[str, str], tuple[str, str]] = {
+# 180k ticket events). Here they come from a join: (relation, column) -> (join, expression,
+# key). A derived column not listed keeps the suite's own expression (same result, slower).
+# `{named}` in the join: for a filtered batch, the other table's rows are only those whose
+# `key` the batch's rows name (the rows of the unbuilt loads, or those a build staged again);
+# the other table is read whole when the batch is. At ten million contacts the events'
+# join grouped all 8.3M raw tickets for a day's 117k new events: 3.2 s of the raw checks.
+DECORRELATED: dict[tuple[str, str], tuple[str, str, str]] = {
     ("raw.ticket_events", "ticket_created_at"): (
         "left join (select ticket_id as first_ticket_id, min(created_at) as first_created_at "
-        "from raw.tickets group by ticket_id) as first_ticket "
+        "from raw.tickets{named} group by ticket_id) as first_ticket "
         "on first_ticket.first_ticket_id = ticket_events.ticket_id",
         "first_ticket.first_created_at",
+        "ticket_id",
     ),
     ("staging.stg_telephony__calls", "unresolved_ticket_id"): (
-        "left join (select distinct ticket_id as known_ticket_id from staging.stg_helpdesk__tickets) as known "
-        "on known.known_ticket_id = stg_telephony__calls.ticket_id",
+        "left join (select distinct ticket_id as known_ticket_id from staging.stg_helpdesk__tickets{named}) "
+        "as known on known.known_ticket_id = stg_telephony__calls.ticket_id",
         "case when stg_telephony__calls.ticket_id is not null and known.known_ticket_id is null "
         "then stg_telephony__calls.ticket_id end",
+        "ticket_id",
     ),
 }
 # Where the DuckDB route writes the rows of filtered batches for the length of a layer's checks.
@@ -85,9 +91,14 @@ def relation_sql(batch: Batch, existing: dict[str, str]) -> str:
     derived, joins = dict(batch.derived), []
     for name, (_, needs) in batch.derived.items():
         if (batch.relation, name) in DECORRELATED and all(n in existing for n in needs):
-            join, expression = DECORRELATED[(batch.relation, name)]
+            join, expression, key = DECORRELATED[(batch.relation, name)]
             derived[name] = (expression, needs)
-            joins.append(join)
+            named = (
+                f" where {key} in (select {key} from {batch.relation}{where_sql(batch)})"
+                if batch.where
+                else ""
+            )
+            joins.append(join.format(named=named))
     sql = _select_sql(dataclasses.replace(batch, derived=derived), existing)
     return " ".join([sql, *joins]) + where_sql(batch)
 

@@ -18,7 +18,7 @@ from cx_metrics import load as load_mod
 from cx_metrics.pipeline import UPSTREAM, BuildOptions, build, check_layer, plan_build, run_dbt_build
 from cx_metrics.quality import marts, raw, staging
 from cx_metrics.quality.runner import QualityRun
-from cx_metrics.quality.sql import SCOPED_ROWS_SCHEMA, DuckDBQualityRun
+from cx_metrics.quality.sql import SCOPED_ROWS_SCHEMA, DuckDBQualityRun, relation_sql
 from quality_helpers import fixture_folder
 
 pytestmark = pytest.mark.filterwarnings("ignore")
@@ -102,6 +102,34 @@ def test_raw_checks_read_only_the_rows_of_unbuilt_loads(built: Path) -> None:
     assert max(c for c in tickets_counts if c is not None) == tickets
     # no rows of calls in the unbuilt loads is no failure ("table has rows" is the whole table's)
     assert [r.message() for r in result.failures] == []
+
+
+def test_a_filtered_batch_joins_only_the_rows_its_rows_name(built: Path) -> None:
+    """The events' "after their ticket's created_at" check joins raw tickets: for the rows of
+    an unbuilt load, only the tickets those rows name are grouped (DECORRELATED's `{named}`),
+    with the same outcome as over every ticket. The fixture loaded all events in one load."""
+    con = duckdb.connect(str(built), read_only=True)
+    (seq,) = con.execute(
+        "select load_seq from raw.cx_load_ledger where table_name = 'ticket_events'"
+    ).fetchone()
+    con.close()
+
+    def after_ticket(scope: dict | None) -> tuple:
+        (events,) = [b for b in raw.suite(built, REPO, 0.6, scope=scope) if b.name == "ticket_events"]
+        sql = relation_sql(events, {c: "" for c in [*events.columns, "ticket_id", "created_at"]})
+        result = DuckDBQualityRun(None).validate("raw", built, [events])
+        (check,) = [r for r in result.results if r.kwargs.get("column_B") == "ticket_created_at"]
+        return sql, check.unexpected_count, check.element_count
+
+    whole_sql, *whole = after_ticket(None)
+    scoped_sql, *scoped = after_ticket({"ticket_events": (seq,)})
+    assert "from raw.tickets group by ticket_id" in whole_sql
+    assert (
+        f"from raw.tickets where ticket_id in (select ticket_id from raw.ticket_events where _load_seq in ({seq}))"
+        in scoped_sql
+    )
+    assert whole[0] > 0  # the fixture has events dated before their ticket
+    assert scoped == whole
 
 
 def test_staging_checks_of_an_incremental_build_read_the_rows_it_staged(built: Path, tmp_path: Path) -> None:
