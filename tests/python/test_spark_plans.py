@@ -147,7 +147,8 @@ def test_the_check_sees_a_null_aware_not_in(models: list[tuple[str, str]]) -> No
     spark = spark_session()
     table = next(name for name, _ in models if name == "base_commerce__products")
     plan = spark.sql(
-        f"explain select * from staging.{table} as p where p.product_id is null "
-        f"or p.product_id not in (select product_id from staging.{table} group by product_id having count(*) > 1)"
+        f"explain select * from staging.{table} as p where p.product_id__staged is null "
+        f"or p.product_id__staged not in (select product_id__staged from staging.{table} "
+        "group by product_id__staged having count(*) > 1)"
     ).collect()[0][0]
     assert re.search("|".join(UNSCALABLE), plan), plan
